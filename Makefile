@@ -11,7 +11,7 @@ STAMP  := $(VENV)/.aecourse-installed
 
 # Quiet TensorFlow on CPU-only machines; figures inline (no MPLBACKEND in kernels);
 # the same data everywhere the book is built (see README, "Data").
-export TF_CPP_MIN_LOG_LEVEL := 2
+export TF_CPP_MIN_LOG_LEVEL := 3
 export TF_ENABLE_ONEDNN_OPTS := 0
 export AECOURSE_OFFLINE ?= 1
 export PYTHONHASHSEED := 0

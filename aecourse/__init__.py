@@ -6,9 +6,12 @@ The package is the single home of the code the chapters run: data loaders
 arithmetic (:mod:`aecourse.shapes`), training helpers (:mod:`aecourse.training`),
 plots (:mod:`aecourse.viz`) and exercise checkers (:mod:`aecourse.exercises`).
 
-Importing ``aecourse`` before TensorFlow keeps TensorFlow's C++ start-up messages out
-of notebooks: it sets ``TF_CPP_MIN_LOG_LEVEL=2`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless
-you have already set them yourself. Submodules are imported on first use, so
+Importing ``aecourse`` before TensorFlow keeps TensorFlow's C++ log lines out of
+notebooks: it sets ``TF_CPP_MIN_LOG_LEVEL=3`` and ``TF_ENABLE_ONEDNN_OPTS=0`` unless you
+have already set them yourself. Level 3 rather than 2, because TensorFlow 2.21 with
+Keras 3.15 logs a harmless error-level line ("NodeDef mentions attribute
+use_unbounded_threadpool ...") at the start of every ``fit``; Python exceptions are
+unaffected. Submodules are imported on first use, so
 ``import aecourse`` alone does not load TensorFlow.
 
 Example:
@@ -21,7 +24,7 @@ from __future__ import annotations
 import importlib
 import os
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 __version__ = "0.1.0"
