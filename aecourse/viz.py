@@ -20,6 +20,9 @@ __all__ = [
     "plot_codes",
     "plot_history",
     "plot_latent",
+    "plot_image_rows",
+    "plot_latent_grid",
+    "plot_roc",
 ]
 
 
@@ -342,4 +345,171 @@ def plot_latent(codes, labels=None, *, ax=None, cmap="tab10", s=6, title=None, *
     ax.set_ylabel("code 2")
     if title:
         ax.set_title(title)
+    return ax.figure
+
+
+def plot_image_rows(rows, row_titles=None, *, n=10, image_shape=None, cmap="gray", size=1.0,
+                    fig=None):
+    """Show several batches of images as rows, column ``i`` holding item ``i`` of every batch.
+
+    Use it to compare versions of the *same* examples, e.g. noisy input, the model's
+    output and the clean target of a denoising autoencoder.
+
+    Args:
+        rows: a sequence of batches (flat or image-shaped, see :func:`as_images`) with
+            at least ``n`` items each; batch ``r`` becomes row ``r``.
+        row_titles: optional label written at the left of each row.
+        n: how many of the first items to show (at most the shortest batch).
+        image_shape: shape of one image, for flat input that is not square.
+        cmap: colour map for grey images (values shown on a fixed 0..1 scale).
+        size: inches per image.
+        fig: a Figure to draw into (it is cleared); a new one when ``None``.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: for no rows, rows whose images differ in shape, or titles that do
+            not match the rows.
+
+    Example:
+        >>> x = np.random.rand(6, 784)
+        >>> fig = plot_image_rows([x, x * 0.5, x], ["noisy", "output", "clean"], n=6)
+    """
+    if isinstance(rows, np.ndarray) or not isinstance(rows, (list, tuple)) or not rows:
+        raise TypeError(
+            "plot_image_rows: expected a list of image batches, one per row, e.g. [noisy, output, clean]; "
+            f"received {type(rows).__name__}"
+        )
+    batches = [as_images(r, image_shape) for r in rows]
+    shapes = {b.shape[1:] for b in batches}
+    if len(shapes) != 1:
+        raise ValueError(f"plot_image_rows: the rows hold images of different shapes {sorted(shapes)}")
+    if row_titles is not None:
+        row_titles = list(row_titles)
+        if len(row_titles) != len(batches):
+            raise ValueError(f"plot_image_rows: {len(batches)} rows but {len(row_titles)} row titles")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"plot_image_rows(n={n!r}): expected a positive integer")
+    n = min(int(n), min(len(b) for b in batches))
+    if n == 0:
+        raise ValueError("plot_image_rows: a row is empty; expected at least one image per row")
+    fig, axes = _grid(fig, len(batches), n, size)
+    for r, batch in enumerate(batches):
+        for i in range(n):
+            _show(axes[r, i], batch[i], cmap)
+        if row_titles is not None:
+            axes[r, 0].set_ylabel(str(row_titles[r]), fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def plot_latent_grid(decoder, *, x_range=(-3.0, 3.0), y_range=(-3.0, 3.0), n=15, image_shape=None,
+                     cmap="gray", ax=None, title=None):
+    """Decode a regular grid of 2-d codes and show the images where their codes lie.
+
+    The images are drawn on the code plane itself (each one centred on its code), so
+    the axes read like those of :func:`plot_latent` and the two figures can be put
+    side by side with the same limits.
+
+    Args:
+        decoder: a Keras model with a ``predict`` method, or any callable, mapping an
+            array of codes ``(m, 2)`` to images.
+        x_range: ``(low, high)`` of the first code coordinate.
+        y_range: ``(low, high)`` of the second code coordinate.
+        n: images per side (``n * n`` codes are decoded).
+        image_shape: shape of one image, for flat output that is not square.
+        cmap: colour map for grey images.
+        ax: an Axes to draw into; a new figure when ``None``.
+        title: optional title.
+
+    Returns:
+        The Figure.
+
+    Raises:
+        ValueError: for ranges that are not ``(low, high)`` with ``low < high``, a bad
+            ``n``, or a decoder whose output is not ``n * n`` images.
+
+    Example:
+        >>> fig = plot_latent_grid(lambda z: np.tile(z[:, :1], (1, 64)) % 1, n=5)
+    """
+    plt = _pyplot()
+    ranges = []
+    for name, r in (("x_range", x_range), ("y_range", y_range)):
+        try:
+            low, high = (float(v) for v in r)
+        except (TypeError, ValueError):
+            raise ValueError(f"plot_latent_grid({name}={r!r}): expected a pair (low, high)") from None
+        if not (np.isfinite(low) and np.isfinite(high) and low < high):
+            raise ValueError(f"plot_latent_grid({name}={r!r}): expected finite low < high")
+        ranges.append((low, high))
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
+        raise ValueError(f"plot_latent_grid(n={n!r}): expected an integer >= 2")
+    n = int(n)
+    xs = np.linspace(*ranges[0], n)
+    ys = np.linspace(*ranges[1], n)
+    # row 0 of the mosaic is the top of the plane (largest second coordinate)
+    gx, gy = np.meshgrid(xs, ys[::-1])
+    codes = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+    predict = getattr(decoder, "predict", None)
+    out = predict(codes, verbose=0) if callable(predict) else decoder(codes)
+    images = as_images(np.asarray(out), image_shape)
+    if len(images) != n * n:
+        raise ValueError(f"plot_latent_grid: the decoder returned {len(images)} images for {n * n} codes")
+    h, w = images.shape[1:3]
+    mosaic = images.reshape((n, n) + images.shape[1:]).swapaxes(1, 2).reshape((n * h, n * w) + images.shape[3:])
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(5.5, 5))
+    dx = (ranges[0][1] - ranges[0][0]) / (n - 1) / 2
+    dy = (ranges[1][1] - ranges[1][0]) / (n - 1) / 2
+    extent = (ranges[0][0] - dx, ranges[0][1] + dx, ranges[1][0] - dy, ranges[1][1] + dy)
+    if mosaic.ndim == 3:
+        ax.imshow(np.clip(mosaic, 0, 1), extent=extent, aspect="auto")
+    else:
+        ax.imshow(mosaic, cmap=cmap, vmin=0.0, vmax=1.0, extent=extent, aspect="auto")
+    ax.set_xlabel("code 1")
+    ax.set_ylabel("code 2")
+    if title:
+        ax.set_title(title)
+    return ax.figure
+
+
+def plot_roc(labels, scores, *, threshold=None, ax=None, label=None):
+    """Draw the ROC curve of anomaly scores, with its area in the legend.
+
+    Args:
+        labels: 0 (normal) / 1 (anomaly) per example.
+        scores: anomaly scores (higher means more anomalous).
+        threshold: optional number or :class:`aecourse.anomaly.Threshold`; its
+            operating point (false- and true-positive rate of ``score > threshold``)
+            is marked.
+        ax: an Axes to draw into; a new figure when ``None``.
+        label: name of the curve in the legend.
+
+    Returns:
+        The Figure.
+
+    Example:
+        >>> fig = plot_roc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], threshold=0.3)
+    """
+    from aecourse.anomaly import precision_recall, roc_auc, roc_curve
+
+    plt = _pyplot()
+    fpr, tpr, _ = roc_curve(labels, scores)
+    auc = roc_auc(labels, scores)
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    name = f"{label} (AUC {auc:.3f})" if label else f"AUC {auc:.3f}"
+    (line,) = ax.plot(fpr, tpr, label=name)
+    if threshold is not None:
+        point = precision_recall(labels, scores, threshold)
+        ax.plot([point["fpr"]], [point["recall"]], "o", color=line.get_color(),
+                label=f"threshold: FPR {point['fpr']:.3f}, recall {point['recall']:.3f}")
+    ax.plot([0, 1], [0, 1], ":", color="grey", label="chance")
+    ax.set_xlabel("false-positive rate (normal examples flagged)")
+    ax.set_ylabel("true-positive rate (anomalies flagged)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(alpha=0.3)
     return ax.figure
