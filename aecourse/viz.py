@@ -196,7 +196,7 @@ def plot_reconstructions(originals, reconstructions, *, n=10, show_error=False, 
 
 
 def plot_codes(codes, *, mode="images", code_shape=None, labels=None, n=10, cmap="viridis",
-               size=1.0, ax=None, fig=None):
+               size=1.0, title=None, ax=None, fig=None):
     """Show latent codes, either one small image per code or all codes as a heat map.
 
     Args:
@@ -211,6 +211,7 @@ def plot_codes(codes, *, mode="images", code_shape=None, labels=None, n=10, cmap
         n: number of codes shown in ``"images"`` mode.
         cmap: colour map.
         size: inches per code image.
+        title: optional title.
         ax: an Axes for ``"heatmap"`` mode.
         fig: a Figure for ``"images"`` mode (it is cleared).
 
@@ -235,9 +236,17 @@ def plot_codes(codes, *, mode="images", code_shape=None, labels=None, n=10, cmap
         if ax is None:
             fig, ax = plt.subplots(figsize=(max(4.0, 0.2 * dim + 2), 4.0))
         image = ax.imshow(codes[order], aspect="auto", cmap=cmap, interpolation="nearest")
-        ax.set_xlabel("latent unit")
-        ax.set_ylabel("example" + (" (sorted by label)" if labels is not None else ""))
+        ax.set_xlabel("code unit")
+        if labels is None:
+            ax.set_ylabel("example")
+        else:
+            sorted_labels = labels[order]
+            values, starts, counts = np.unique(sorted_labels, return_index=True, return_counts=True)
+            ax.set_yticks(starts + (counts - 1) / 2, [str(v) for v in values])
+            ax.set_ylabel("label" if len(values) == len(codes) else "examples, grouped by label")
         ax.figure.colorbar(image, ax=ax, label="activation")
+        if title:
+            ax.set_title(title)
         return ax.figure
     if mode != "images":
         raise ValueError(f"plot_codes(mode={mode!r}): expected 'images' or 'heatmap'")
@@ -256,6 +265,8 @@ def plot_codes(codes, *, mode="images", code_shape=None, labels=None, n=10, cmap
               interpolation="nearest")
         if labels is not None:
             axes[0, i].set_title(str(labels[i]), fontsize=9)
+    if title:
+        fig.suptitle(title)
     fig.tight_layout()
     return fig
 

@@ -60,3 +60,15 @@ def test_chapter_shape(path):
     for cell in cells:
         if cell["cell_type"] == "code":
             assert "MPLBACKEND" not in "".join(cell["source"]), f"{path.name}: figures must stay inline"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_aecourse_imported_before_tensorflow(path):
+    """Importing aecourse first sets TensorFlow's log level before TensorFlow loads."""
+    for cell in code_cells(path):
+        for line in "".join(cell["source"]).splitlines():
+            if re.match(r"\s*(import|from)\s+aecourse\b", line):
+                return
+            assert not re.match(r"\s*(import|from)\s+(keras|tensorflow)\b", line), (
+                f"{path.name}: `{line.strip()}` comes before any aecourse import; import aecourse first"
+            )

@@ -1,0 +1,322 @@
+"""The exercise machinery: placeholders, results, checks, hints and solutions."""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Exercise",
+    "Incorrect",
+    "Result",
+    "____",
+    "check_array",
+    "check_function",
+    "check_model",
+    "check_number",
+    "is_placeholder",
+]
+
+NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
+
+
+class _Placeholder:
+    """The blank a learner replaces with an answer."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self):
+        return "____"
+
+    def __bool__(self):
+        return False
+
+
+____ = _Placeholder()
+
+
+def is_placeholder(value) -> bool:
+    """True for the blank ``____`` (or ``...``): the learner has not answered yet.
+
+    Example:
+        >>> is_placeholder(____), is_placeholder(3)
+        (True, False)
+    """
+    return value is ____ or value is Ellipsis
+
+
+class Incorrect(Exception):
+    """Raised by a check to say what was expected and what was received."""
+
+
+_STYLE = {
+    NOT_ATTEMPTED: ("#555", "#f3f3f3", "○"),
+    INCORRECT: ("#8a1c1c", "#fdecea", "✗"),
+    CORRECT: ("#1d6b2b", "#e9f7ec", "✓"),
+    "hint": ("#5b4a00", "#fff8e1", "?"),
+    "solution": ("#1f3f6b", "#eaf1fb", "»"),
+}
+
+
+def _box(kind, title, body, code=False):
+    colour, background, icon = _STYLE[kind]
+    if kind == "solution":  # collapsed until the learner opens it, in Jupyter and on the page
+        return (f"<details style='border-left:4px solid {colour};background:{background};padding:0.4em 0.8em;"
+                f"margin:0.3em 0'><summary><b style='color:{colour}'>{icon} {html.escape(title)}</b> "
+                f"(click to show)</summary><pre style='margin:0.3em 0 0 0'>{html.escape(body)}</pre></details>")
+    content = (f"<pre style='margin:0.3em 0 0 0'>{html.escape(body)}</pre>" if code
+               else f"<span>{html.escape(body)}</span>")
+    return (f"<div style='border-left:4px solid {colour};background:{background};padding:0.4em 0.8em;"
+            f"margin:0.3em 0'><b style='color:{colour}'>{icon} {html.escape(title)}</b> {content}</div>")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of a check: ``status`` is "not attempted", "incorrect" or "correct".
+
+    A Result is truthy only when correct; it prints as one line of text and renders as
+    a coloured box in Jupyter.
+
+    Example:
+        >>> print(Result("correct", "Well done.", "Exercise 1"))
+        [correct] Exercise 1: Well done.
+    """
+
+    status: str
+    message: str
+    exercise: str = ""
+
+    def __bool__(self):
+        return self.status == CORRECT
+
+    @property
+    def correct(self) -> bool:
+        return self.status == CORRECT
+
+    def __str__(self):
+        prefix = f"{self.exercise}: " if self.exercise else ""
+        return f"[{self.status}] {prefix}{self.message}"
+
+    def _repr_html_(self):
+        title = f"{self.exercise}: {self.status}" if self.exercise else self.status
+        return _box(self.status, title, self.message)
+
+    def __repr__(self):
+        return str(self)
+
+
+@dataclass(frozen=True)
+class _Block:
+    kind: str
+    title: str
+    text: str
+    code: bool = False
+
+    def __str__(self):
+        return f"{self.title}:\n{self.text}" if self.code else f"{self.title}: {self.text}"
+
+    __repr__ = __str__
+
+    def _repr_html_(self):
+        return _box(self.kind, self.title, self.text, self.code)
+
+
+class Exercise:
+    """One exercise: a check function, hints (shown one level at a time) and a solution.
+
+    Args:
+        title: what the learner sees, e.g. ``"Exercise 1.2: the worst digits"``.
+        check: a function taking the learner's objects; it raises :class:`Incorrect`
+            with a teaching message for a wrong answer and returns ``None`` or a
+            message for a right one.
+        hints: hints from gentle to explicit.
+        solution: the reference solution as code (a string).
+
+    Example:
+        >>> ex = Exercise("Exercise 0: one plus one", lambda x: check_number(x, 2, what="1 + 1"),
+        ...               hints=["Count on your fingers."], solution="answer = 1 + 1")
+        >>> print(ex.check(____))
+        [not attempted] Exercise 0: one plus one: replace ____ with your answer, then run the check again.
+        >>> print(ex.check(3))
+        [incorrect] Exercise 0: one plus one: 1 + 1 should be 2, you gave 3.
+        >>> bool(ex.check(2))
+        True
+    """
+
+    def __init__(self, title, check, *, hints=(), solution=""):
+        if not callable(check):
+            raise TypeError(f"Exercise(check=...): expected a function, received {type(check).__name__}")
+        self.title = str(title)
+        self._check = check
+        self.hints = tuple(hints)
+        self._solution = str(solution).strip("\n")
+        self._hints_shown = 0
+
+    def __repr__(self):
+        return f"<{self.title}: check(...), hint(), solution()>"
+
+    def check(self, *answers, **kwargs) -> Result:
+        """Check the learner's answer(s); never raises, always returns a :class:`Result`."""
+        if not answers and not kwargs:
+            return Result(NOT_ATTEMPTED, "pass your answer to check(...).", self.title)
+        if any(is_placeholder(a) for a in (*answers, *kwargs.values())):
+            return Result(NOT_ATTEMPTED, "replace ____ with your answer, then run the check again.", self.title)
+        try:
+            message = self._check(*answers, **kwargs)
+        except Incorrect as exc:
+            return Result(INCORRECT, str(exc), self.title)
+        except Exception as exc:  # the learner's object broke the check: say how
+            return Result(INCORRECT, f"checking your answer raised {type(exc).__name__}: {exc}", self.title)
+        return Result(CORRECT, message or "Correct!", self.title)
+
+    def hint(self, level=None):
+        """The next hint (or hint number ``level``, from 1)."""
+        if not self.hints:
+            return _Block("hint", f"{self.title}: hint", "No hints for this one; try the solution.")
+        if level is None:
+            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            level = self._hints_shown
+        if not isinstance(level, numbers.Integral) or not 1 <= level <= len(self.hints):
+            raise ValueError(f"hint(level={level!r}): this exercise has hints 1 to {len(self.hints)}")
+        more = " (that was the last hint)" if level == len(self.hints) else ""
+        return _Block("hint", f"{self.title}: hint {level} of {len(self.hints)}{more}", self.hints[level - 1])
+
+    def solution(self):
+        """The reference solution, as code."""
+        return _Block("solution", f"{self.title}: solution", self._solution, code=True)
+
+
+# ------------------------------------------------------------------------- checks
+
+
+def _fmt(value):
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.6g}"
+    return repr(value)
+
+
+def check_number(value, expected, *, rtol=1e-3, atol=0.0, what="your number"):
+    """Raise :class:`Incorrect` unless ``value`` is a finite number close to ``expected``.
+
+    Example:
+        >>> check_number(0.7946, 0.79458, rtol=1e-3)
+    """
+    if isinstance(value, bool) or not isinstance(value, (numbers.Number, np.number)) and not (
+        isinstance(value, np.ndarray) and value.ndim == 0
+    ):
+        raise Incorrect(f"{what} should be a number, you gave a {type(value).__name__} ({value!r}).")
+    value = float(value)
+    if not math.isfinite(value):
+        raise Incorrect(f"{what} should be a finite number, you gave {value}.")
+    if not math.isclose(value, expected, rel_tol=rtol, abs_tol=atol):
+        raise Incorrect(f"{what} should be {_fmt(expected)}, you gave {_fmt(value)}.")
+
+
+def check_array(value, expected=None, *, shape=None, rtol=1e-5, atol=1e-8, what="your array"):
+    """Raise :class:`Incorrect` unless ``value`` has ``shape`` and (if given) the values of ``expected``.
+
+    Example:
+        >>> check_array(np.ones(3), np.ones(3), shape=(3,))
+    """
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{what} should be an array of numbers, you gave a {type(value).__name__}.") from None
+    if shape is None and expected is not None:
+        shape = np.shape(expected)
+    if shape is not None and array.shape != tuple(shape):
+        raise Incorrect(f"{what} should have shape {tuple(shape)}, yours has shape {array.shape}.")
+    if not np.all(np.isfinite(array)):
+        raise Incorrect(f"{what} contains NaN or infinite values.")
+    if expected is not None:
+        expected = np.asarray(expected, dtype=float)
+        close = np.isclose(array, expected, rtol=rtol, atol=atol)
+        if not close.all():
+            i = tuple(int(k) for k in np.argwhere(~close)[0])
+            raise Incorrect(
+                f"{what} differs from the expected values at {int((~close).sum())} of {close.size} places; "
+                f"e.g. at index {i if len(i) > 1 else i[0]} it is {_fmt(array[i])}, expected {_fmt(expected[i])}."
+            )
+
+
+def check_model(model, *, output_shape=None, code_dim=None, count_params=None, layer_types=None,
+                what="your model"):
+    """Raise :class:`Incorrect` unless a Keras model has the expected structure.
+
+    Args:
+        model: the learner's ``keras.Model``.
+        output_shape: expected output shape without the batch axis.
+        code_dim: expected size of the output of its ``"encoder"`` part.
+        count_params: expected number of parameters.
+        layer_types: expected sequence of layer class names (outer layers).
+        what: how the messages name the model.
+
+    Example:
+        >>> check_model(dense_autoencoder(), count_params=222_384)  # doctest: +SKIP
+    """
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise Incorrect(f"{what} should be a keras.Model, you gave a {type(model).__name__}.")
+    if output_shape is not None:
+        got = tuple(model.output.shape[1:])
+        if got != tuple(output_shape):
+            raise Incorrect(f"{what} should output shape {tuple(output_shape)} per example, it outputs {got}.")
+    if code_dim is not None:
+        names = [layer.name for layer in model.layers]
+        if "encoder" not in names:
+            raise Incorrect(f"{what} should have a part named 'encoder'; its layers are {names}.")
+        got = model.get_layer("encoder").output.shape[-1]
+        if got != code_dim:
+            raise Incorrect(f"{what} should have a {code_dim}-number code, its encoder outputs {got} numbers.")
+    if layer_types is not None:
+        got = [type(layer).__name__ for layer in model.layers]
+        if got != list(layer_types):
+            raise Incorrect(f"{what} should have layers {list(layer_types)}, it has {got}.")
+    if count_params is not None and model.count_params() != count_params:
+        raise Incorrect(
+            f"{what} should have {count_params:,} parameters, it has {model.count_params():,}; "
+            "check the layer sizes (a Dense layer from m to n units has m*n + n)."
+        )
+
+
+def check_function(func, cases, *, rtol=1e-6, atol=1e-9, what="your function"):
+    """Raise :class:`Incorrect` unless ``func(*args)`` matches the expected value for every case.
+
+    Args:
+        func: the learner's function.
+        cases: a sequence of ``(args, expected)`` pairs; ``args`` is a tuple.
+
+    Example:
+        >>> check_function(abs, [((-2,), 2), ((3,), 3)])
+    """
+    if not callable(func):
+        raise Incorrect(f"{what} should be a function, you gave a {type(func).__name__}.")
+    for args, expected in cases:
+        shown = ", ".join(_fmt(a) if np.ndim(a) == 0 else f"array{np.shape(a)}" for a in args)
+        try:
+            got = func(*args)
+        except Exception as exc:
+            raise Incorrect(f"{what}({shown}) raised {type(exc).__name__}: {exc}") from None
+        if got is None:
+            raise Incorrect(f"{what}({shown}) returned None; did you forget `return`?")
+        try:
+            ok = np.allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float), rtol=rtol, atol=atol)
+            same_shape = np.shape(got) == np.shape(expected)
+        except (TypeError, ValueError):
+            ok, same_shape = False, True
+        if not same_shape:
+            raise Incorrect(f"{what}({shown}) returned shape {np.shape(got)}, expected shape {np.shape(expected)}.")
+        if not ok:
+            shown_got = _fmt(got) if np.ndim(got) == 0 else f"array {np.round(np.asarray(got, float), 4)}"
+            shown_exp = _fmt(expected) if np.ndim(expected) == 0 else f"array {np.round(np.asarray(expected, float), 4)}"
+            raise Incorrect(f"{what}({shown}) returned {shown_got}, expected {shown_exp}.")
