@@ -39,7 +39,7 @@ __all__ = [
     "most_anomalous",
 ]
 
-_METRICS = ("mse", "mae")
+_METRICS = ("mse", "bce")
 _METHODS = ("fpr", "f1")
 
 
@@ -87,28 +87,34 @@ def _both_classes(y, what):
 
 
 def reconstruction_errors(x_true, x_pred, metric="mse"):
-    """One anomaly score per example: the mean error over all its values.
+    """One anomaly score per example: its reconstruction error.
+
+    A thin, named entry point to the per-example losses of :mod:`aecourse.losses`
+    (``mse(..., per_example=True)`` or ``bce(..., per_example=True)``), so that the
+    score used for anomaly detection is the same number the book reports elsewhere.
 
     Args:
         x_true: the inputs, shape ``(n, ...)`` (e.g. ``(n, 784)`` or ``(n, 28, 28, 1)``).
         x_pred: the model's reconstructions, the same shape.
-        metric: ``"mse"`` (mean of squared differences) or ``"mae"`` (mean of absolute
-            differences), taken over every axis but the first.
+        metric: ``"mse"`` (mean squared error over each example's values) or ``"bce"``
+            (mean binary cross-entropy; needs values in [0, 1]).
 
     Returns:
         A float64 array of shape ``(n,)``.
 
     Raises:
-        ValueError: for shapes that differ, fewer than 2 dimensions, or an unknown metric.
+        ValueError: for shapes that differ, fewer than 2 dimensions, or an unknown metric
+            (and whatever :mod:`aecourse.losses` rejects).
 
     Example:
         >>> reconstruction_errors(np.zeros((2, 4)), np.array([[0, 0, 0, 0], [1, 1, 0, 0]]))
         array([0. , 0.5])
     """
+    from aecourse import losses
+
     if metric not in _METRICS:
         raise ValueError(f"reconstruction_errors(metric={metric!r}): unknown metric; expected one of {_METRICS}")
-    a = np.asarray(x_true, dtype=np.float64)
-    b = np.asarray(x_pred, dtype=np.float64)
+    a, b = np.asarray(x_true), np.asarray(x_pred)
     if a.shape != b.shape:
         raise ValueError(
             f"reconstruction_errors: x_true has shape {a.shape} but x_pred has shape {b.shape}; "
@@ -119,9 +125,8 @@ def reconstruction_errors(x_true, x_pred, metric="mse"):
             f"reconstruction_errors: expected a batch shaped (n, ...) with at least 2 dimensions, "
             f"received shape {a.shape}; for a single example use x[None]"
         )
-    diff = a - b
-    values = diff * diff if metric == "mse" else np.abs(diff)
-    return values.reshape(len(a), -1).mean(axis=1)
+    loss = losses.mse if metric == "mse" else losses.bce
+    return np.asarray(loss(a, b, per_example=True), dtype=np.float64)
 
 
 def most_anomalous(scores, n=10):
