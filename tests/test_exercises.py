@@ -85,3 +85,79 @@ def test_ch01_pca_baseline():
     wrong = ch01.pca_baseline.check(0.5, X_TRAIN, X_TEST)
     assert wrong.status == "incorrect" and "test MSE of PCA with 8 components should be" in wrong.message
     assert "should be a number" in ch01.pca_baseline.check("0.08", X_TRAIN, X_TEST).message
+
+
+# ----------------------------------------------------------------------- chapter 4
+
+from aecourse.exercises import ch04, ch05  # noqa: E402
+from aecourse.losses import bce, bce_floor  # noqa: E402
+
+
+def test_ch04_floor_by_hand():
+    x, y = np.array([[0.5, 1.0]]), np.array([[0.5, 0.99]])
+    floor = np.log(2) / 2
+    assert ch04.floor_by_hand.check(____, ____).status == "not attempted"
+    assert ch04.floor_by_hand.check(bce_floor(x), bce(x, y) - bce_floor(x)).correct
+    assert "natural" in ch04.floor_by_hand.check(0.5, 0.005).message
+    assert "0 only when every target is 0 or 1" in ch04.floor_by_hand.check(0.0, 0.35).message
+    assert "subtract the floor" in ch04.floor_by_hand.check(floor, bce(x, y)).message
+
+
+def test_ch04_grey_fraction():
+    assert ch04.grey_fraction.check(____).status == "not attempted"
+    assert ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: float(((x > low) & (x < high)).mean())).correct
+    inclusive = ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: float(((x >= low) & (x <= high)).mean()))
+    assert inclusive.status == "incorrect" and "returned 1, expected 0.5" in inclusive.message
+    count = ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: int(((x > low) & (x < high)).sum()))
+    assert "returned 2, expected 0.5" in count.message
+
+
+def test_ch04_binary_floor():
+    assert ch04.binary_floor.check(____, X_TEST).status == "not attempted"
+    assert ch04.binary_floor.check(bce_floor((X_TEST > 0.5).astype("float32")), X_TEST).correct
+    assert "binarise them first" in ch04.binary_floor.check(bce_floor(X_TEST), X_TEST).message
+    assert "should be 0" in ch04.binary_floor.check(0.1, X_TEST).message
+
+
+# ----------------------------------------------------------------------- chapter 5
+
+
+def kl_reference(rho, rho_hat):
+    rho_hat = np.asarray(rho_hat, dtype=float)
+    return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
+
+
+def test_ch05_kl_function():
+    assert ch05.kl_function.check(____).status == "not attempted"
+    assert ch05.kl_function.check(kl_reference).correct
+    swapped = ch05.kl_function.check(lambda rho, rho_hat: kl_reference(rho_hat, rho))
+    assert swapped.status == "incorrect" and "the target rho comes first" in swapped.message
+    log2 = ch05.kl_function.check(lambda rho, rho_hat: kl_reference(rho, rho_hat) / np.log(2))
+    assert log2.status == "incorrect" and "kl(0.05, 0.2) returned" in log2.message
+
+
+def test_ch05_dead_units():
+    codes = np.full((20, 6), 0.05)
+    codes[:, 0] = 0.9
+    codes[3, 2] = 0.5       # unit 2: active for one input only
+    codes[:, 4] = 0.3
+    expected = [1, 3, 5]
+    assert ch05.dead_units.check(____, codes).status == "not attempted"
+    assert ch05.dead_units.check(expected, codes, threshold=0.1).correct
+    mean_based = ch05.dead_units.check([1, 2, 3, 5], codes, threshold=0.1)
+    assert "*mean* activation" in mean_based.message
+    assert "unit 9 does not exist" in ch05.dead_units.check([9], codes).message
+    assert "1 are missing" in ch05.dead_units.check([1, 3], codes).message
+
+
+def test_ch05_five_active_units():
+    from aecourse.regularizers import sparsity_report
+
+    codes = np.zeros((10, 50))
+    codes[:, :5] = 0.9
+    assert ch05.five_active_units.check(____).status == "not attempted"
+    assert ch05.five_active_units.check(sparsity_report(codes)).correct
+    codes[:, :20] = 0.9
+    many = ch05.five_active_units.check(sparsity_report(codes))
+    assert "20.0 active units per input" in many.message and "lower rho or raise beta" in many.message
+    assert "pass the result of sparsity_report" in ch05.five_active_units.check(codes).message
