@@ -129,3 +129,382 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
                         validation_data=validation_data, verbose=0, callbacks=callbacks, **fit_kwargs)
     history.seconds = time.perf_counter() - start
     return history
+
+
+# ------------------------------------------------------------------ fast recipe
+#
+# The article's recipe (Adam at 1e-3, batch 256, 50 epochs through ``model.fit``) spends
+# most of its time outside the matrix multiplications: Keras' data pipeline hands over one
+# batch per Python step. The fast recipe below keeps the data in memory as one tensor,
+# runs a whole epoch inside one compiled TensorFlow function, and uses a larger batch
+# with a warm-up + cosine learning-rate schedule. The appendix "Training fast on a CPU"
+# and ``python -m aecourse.bench`` measure what each ingredient is worth.
+
+import dataclasses  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+__all__ += ["FastRecipe", "fit_fast", "init_output_bias"]
+
+
+def _check_number(value, what, low, high, *, integer=False, low_open=False):
+    kind = "an integer" if integer else "a number"
+    ok_type = isinstance(value, numbers.Integral if integer else numbers.Real) and not isinstance(value, bool)
+    if not ok_type:
+        raise ValueError(f"{what} must be {kind} in {'(' if low_open else '['}{low}, {high}], "
+                         f"received {value!r} ({type(value).__name__})")
+    if not (low < value <= high if low_open else low <= value <= high):
+        raise ValueError(f"{what} must be {kind} in {'(' if low_open else '['}{low}, {high}], received {value!r}")
+    return int(value) if integer else float(value)
+
+
+@dataclasses.dataclass(frozen=True)
+class FastRecipe:
+    """The course's fast training recipe for small autoencoders on a CPU.
+
+    Adam with a learning rate that warms up linearly from
+    ``learning_rate * start_fraction`` to ``learning_rate`` over the first
+    ``warmup_fraction`` of the steps, then follows a cosine down to
+    ``learning_rate * end_fraction`` at the last step (a "one-cycle" schedule,
+    :class:`keras.optimizers.schedules.CosineDecay` with warm-up). The schedule is laid
+    out for ``epochs`` epochs, so stopping earlier (at a target loss) leaves the rate
+    where it was. :func:`fit_fast` applies the recipe.
+
+    Args:
+        batch_size: examples per gradient step.
+        learning_rate: the peak learning rate, reached at the end of the warm-up.
+        epochs: the length of the schedule, in passes over the training data.
+        warmup_fraction: fraction of all steps spent warming up, in [0, 1).
+        start_fraction: the first step's rate as a fraction of ``learning_rate``.
+        end_fraction: the last step's rate as a fraction of ``learning_rate``.
+        init_output_bias: before training, set the output layer's bias so that the
+            untrained model outputs the mean training example
+            (:func:`init_output_bias`).
+        jit_compile: compile the training loop with XLA.
+
+    Example:
+        >>> recipe = FastRecipe(epochs=10)
+        >>> recipe.steps_per_epoch(60000)
+        117
+        >>> round(float(recipe.learning_rate_schedule(117)(0)), 6)
+        0.00016
+    """
+
+    batch_size: int = 512
+    learning_rate: float = 4e-3
+    epochs: int = 20
+    warmup_fraction: float = 0.1
+    start_fraction: float = 0.04
+    end_fraction: float = 0.0
+    init_output_bias: bool = True
+    jit_compile: bool = False
+
+    def __post_init__(self):
+        _check_number(self.batch_size, "FastRecipe: batch_size", 1, 1 << 20, integer=True)
+        _check_number(self.learning_rate, "FastRecipe: learning_rate", 0, 10, low_open=True)
+        _check_number(self.epochs, "FastRecipe: epochs", 1, 100_000, integer=True)
+        _check_number(self.warmup_fraction, "FastRecipe: warmup_fraction", 0, 0.999)
+        _check_number(self.start_fraction, "FastRecipe: start_fraction", 0, 1)
+        _check_number(self.end_fraction, "FastRecipe: end_fraction", 0, 1)
+        for name in ("init_output_bias", "jit_compile"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"FastRecipe: {name} must be True or False, received {getattr(self, name)!r}")
+
+    def steps_per_epoch(self, n_examples):
+        """Gradient steps in one pass over ``n_examples`` (a last partial batch is dropped).
+
+        Args:
+            n_examples: number of training examples.
+
+        Returns:
+            ``n_examples // batch_size``.
+
+        Example:
+            >>> FastRecipe(batch_size=512).steps_per_epoch(60000)
+            117
+        """
+        n = _check_number(n_examples, "steps_per_epoch: n_examples", 1, 1 << 40, integer=True)
+        if n < self.batch_size:
+            raise ValueError(f"steps_per_epoch: {n} examples are fewer than one batch of {self.batch_size}; "
+                             "use a smaller batch_size")
+        return n // self.batch_size
+
+    def learning_rate_schedule(self, steps_per_epoch):
+        """The warm-up + cosine schedule over ``epochs * steps_per_epoch`` steps.
+
+        Args:
+            steps_per_epoch: gradient steps per epoch.
+
+        Returns:
+            A :class:`keras.optimizers.schedules.CosineDecay` (serializable; called with a
+            step number it returns the learning rate).
+
+        Example:
+            >>> schedule = FastRecipe(epochs=10).learning_rate_schedule(100)
+            >>> round(float(schedule(100)), 6)  # the peak, at the end of the warm-up
+            0.004
+        """
+        steps = _check_number(steps_per_epoch, "learning_rate_schedule: steps_per_epoch", 1, 1 << 40, integer=True)
+        total = self.epochs * steps
+        warmup = int(round(self.warmup_fraction * total))
+        return keras.optimizers.schedules.CosineDecay(
+            initial_learning_rate=self.learning_rate * self.start_fraction,
+            decay_steps=max(total - warmup, 1),
+            alpha=self.end_fraction,
+            warmup_target=self.learning_rate,
+            warmup_steps=warmup,
+            name="fast_recipe_schedule",
+        )
+
+    def optimizer(self, steps_per_epoch):
+        """A fresh Adam optimizer following :meth:`learning_rate_schedule`.
+
+        Args:
+            steps_per_epoch: gradient steps per epoch.
+
+        Returns:
+            A ``keras.optimizers.Adam``.
+
+        Example:
+            >>> FastRecipe().optimizer(117).name
+            'adam'
+        """
+        return keras.optimizers.Adam(learning_rate=self.learning_rate_schedule(steps_per_epoch))
+
+
+def _output_dense(model):
+    """The Dense layer that produces the model's output (looking inside nested models)."""
+    layer = model
+    while isinstance(layer, keras.Model):
+        inner = [l for l in layer.layers if not isinstance(l, keras.layers.InputLayer)]
+        if not inner:
+            return None
+        layer = inner[-1]
+        while not isinstance(layer, (keras.Model, keras.layers.Dense)):
+            index = inner.index(layer)
+            if index == 0 or not isinstance(layer, (keras.layers.Reshape, keras.layers.Activation)):
+                return None
+            layer = inner[index - 1]
+    return layer if isinstance(layer, keras.layers.Dense) else None
+
+
+def init_output_bias(model, x):
+    """Set the output layer's bias so the untrained model outputs the mean example.
+
+    For a sigmoid output the bias becomes ``logit(mean)`` of each output unit (the mean
+    clipped to [1e-3, 1 - 1e-3]); for a linear output it becomes the mean itself. The
+    model starts from the best constant reconstruction instead of 0.5 everywhere,
+    which saves the first epoch or so of training.
+
+    Args:
+        model: a model whose last layer (possibly inside nested models such as
+            ``"decoder"``, possibly followed by a Reshape) is a ``Dense`` layer with a
+            bias and a sigmoid or linear activation, with one unit per output value.
+        x: the training targets (for an autoencoder, the training inputs), shaped like
+            the model's output.
+
+    Returns:
+        The ``Dense`` layer whose bias was set.
+
+    Raises:
+        ValueError: if the model's output does not come from such a layer, or if ``x``
+            does not match the output size.
+
+    Example:
+        >>> from aecourse.models import dense_autoencoder
+        >>> model = dense_autoencoder(input_shape=(4,), hidden_units=(), latent_dim=2)
+        >>> layer = init_output_bias(model, np.full((10, 4), 0.5, dtype="float32"))
+        >>> layer.bias.numpy().round(6).tolist()
+        [0.0, 0.0, 0.0, 0.0]
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"init_output_bias: expected a keras.Model, received {type(model).__name__}")
+    layer = _output_dense(model)
+    if layer is None or not layer.use_bias:
+        raise ValueError(f"init_output_bias: the output of model {model.name!r} does not come from a Dense layer "
+                         "with a bias (optionally followed by a Reshape)")
+    activation = keras.activations.serialize(layer.activation)
+    activation = activation if isinstance(activation, str) else activation.get("config", {}).get("name", activation)
+    if activation not in ("sigmoid", "linear"):
+        raise ValueError(f"init_output_bias: the output layer {layer.name!r} has activation {activation!r}; "
+                         "expected 'sigmoid' or 'linear'")
+    x = np.asarray(x, dtype="float32")
+    if x.ndim < 2 or int(np.prod(x.shape[1:])) != layer.units:
+        raise ValueError(f"init_output_bias: x of shape {x.shape} does not match the {layer.units} output units "
+                         f"of layer {layer.name!r}; expected shape (n, ...) with {layer.units} values per example")
+    mean = x.reshape(len(x), -1).mean(axis=0, dtype="float64")
+    if activation == "sigmoid":
+        mean = np.clip(mean, 1e-3, 1 - 1e-3)
+        mean = np.log(mean / (1 - mean))
+    layer.bias.assign(mean.astype("float32"))
+    return layer
+
+
+def _as_float32_array(x, what):
+    try:
+        array = np.asarray(x, dtype="float32")
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"fit_fast: {what} must be an array of numbers, received {type(x).__name__} ({exc})") from None
+    if array.ndim < 2 or len(array) == 0:
+        raise ValueError(f"fit_fast: {what} must have shape (n_examples, ...) with n_examples >= 1, "
+                         f"received shape {array.shape}")
+    return array
+
+
+def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss=None,
+             loss="binary_crossentropy", seed=0, every=0, **overrides):
+    """Train ``model`` with the course's fast recipe: a compiled epoch over in-memory data.
+
+    The model is compiled with ``loss`` and the recipe's optimizer (Adam with warm-up
+    and cosine decay). The training data is copied once into a float32 tensor; each
+    epoch draws a fresh shuffle (from ``seed``) and runs all its gradient steps inside
+    one compiled TensorFlow function, so Python and the data pipeline cost nothing
+    per step. After every epoch the validation loss is computed (its time is included
+    in the wall-clock times and also reported alone), and training stops early once
+    it is at or below ``target_loss``.
+
+    Args:
+        model: a Keras model (compiled or not; it is recompiled).
+        x: training inputs, shaped ``(n, ...)``.
+        y: training targets; ``None`` for an autoencoder (targets = inputs).
+        recipe: a :class:`FastRecipe` (default ``FastRecipe()``).
+        validation_data: ``(x_val, y_val)``, or just ``x_val`` for an autoencoder.
+        target_loss: stop at the end of the first epoch whose validation loss is at
+            or below this value (needs ``validation_data``).
+        loss: a Keras loss (name or object).
+        seed: seed of the shuffles.
+        every: print a :class:`CompactProgress`-style line every this many epochs
+            (0 for silence).
+        **overrides: fields of the recipe to change, e.g. ``epochs=10``.
+
+    Returns:
+        A ``keras.callbacks.History`` with ``history["loss"]`` (mean training loss of
+        each epoch) and ``history["val_loss"]``, plus the attributes ``seconds`` (wall
+        time of the whole run), ``times`` (wall time at the end of each epoch, since the
+        start), ``epoch_seconds`` (the training part of each epoch; the first includes
+        compiling the loop), ``eval_seconds`` (total time spent on validation),
+        ``reached_at`` (wall time when ``target_loss`` was reached, or ``None``) and
+        ``recipe``.
+
+    Raises:
+        ValueError: for a bad recipe, empty or mismatched data, or ``target_loss``
+            without ``validation_data``.
+
+    Example:
+        >>> from aecourse.models import dense_autoencoder
+        >>> x = np.random.default_rng(0).random((512, 16), dtype="float32")
+        >>> model = dense_autoencoder(input_shape=(16,), hidden_units=(8,), latent_dim=4)
+        >>> history = fit_fast(model, x, epochs=2, batch_size=128)
+        >>> len(history.history["loss"])
+        2
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"fit_fast: expected a keras.Model, received {type(model).__name__}")
+    if keras.backend.backend() != "tensorflow":
+        raise ValueError(f"fit_fast: needs the TensorFlow backend, the Keras backend is {keras.backend.backend()!r}")
+    recipe = FastRecipe() if recipe is None else recipe
+    if not isinstance(recipe, FastRecipe):
+        raise TypeError(f"fit_fast: recipe must be a FastRecipe, received {type(recipe).__name__}")
+    unknown = sorted(set(overrides) - {f.name for f in dataclasses.fields(FastRecipe)})
+    if unknown:
+        raise TypeError(f"fit_fast: unknown argument(s) {unknown}; recipe fields are "
+                        f"{[f.name for f in dataclasses.fields(FastRecipe)]}")
+    recipe = dataclasses.replace(recipe, **overrides)
+    if isinstance(every, bool) or not isinstance(every, numbers.Integral) or every < 0:
+        raise ValueError(f"fit_fast: every must be a non-negative integer, received {every!r}")
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"fit_fast: seed must be a non-negative integer, received {seed!r}")
+
+    x = _as_float32_array(x, "x")
+    y = x if y is None else _as_float32_array(y, "y")
+    if len(y) != len(x):
+        raise ValueError(f"fit_fast: x has {len(x)} examples but y has {len(y)}")
+    if validation_data is not None:
+        if isinstance(validation_data, tuple):
+            if len(validation_data) != 2:
+                raise ValueError("fit_fast: validation_data must be (x_val, y_val) or x_val, "
+                                 f"received a tuple of {len(validation_data)}")
+            x_val = _as_float32_array(validation_data[0], "validation inputs")
+            y_val = _as_float32_array(validation_data[1], "validation targets")
+        else:
+            x_val = y_val = _as_float32_array(validation_data, "validation_data")
+        if len(x_val) != len(y_val):
+            raise ValueError(f"fit_fast: validation inputs have {len(x_val)} examples but targets have {len(y_val)}")
+    if target_loss is not None:
+        if validation_data is None:
+            raise ValueError("fit_fast: target_loss needs validation_data to measure the loss on")
+        target_loss = _check_number(target_loss, "fit_fast: target_loss", 0, float("inf"))
+
+    import tensorflow as tf
+
+    steps = recipe.steps_per_epoch(len(x))
+    if recipe.init_output_bias:
+        init_output_bias(model, y)
+    model.compile(optimizer=recipe.optimizer(steps), loss=loss)
+    optimizer = model.optimizer
+    optimizer.build(model.trainable_variables)
+    x_all = tf.constant(x)
+    y_all = x_all if y is x else tf.constant(y)
+
+    @tf.function(jit_compile=recipe.jit_compile, reduce_retracing=True)
+    def run_epoch(batches):
+        def step(i, total):
+            index = batches[i]
+            xb = tf.gather(x_all, index)
+            yb = xb if y is x else tf.gather(y_all, index)
+            with tf.GradientTape() as tape:
+                pred = model(xb, training=True)
+                value = model.compute_loss(x=xb, y=yb, y_pred=pred, training=True)
+            grads = tape.gradient(value, model.trainable_variables)
+            optimizer.apply(grads, model.trainable_variables)
+            return i + 1, total + tf.cast(value, tf.float32)
+
+        n = tf.shape(batches)[0]
+        _, total = tf.while_loop(lambda i, _: i < n, step, (tf.constant(0), tf.constant(0.0)))
+        return total / tf.cast(n, tf.float32)
+
+    @tf.function(reduce_retracing=True)
+    def val_loss_of(xb, yb):
+        return tf.cast(model.compute_loss(x=xb, y=yb, y_pred=model(xb, training=False), training=False), tf.float32)
+
+    def validate():
+        total, chunk = 0.0, 4096
+        for start in range(0, len(x_val), chunk):
+            xb, yb = x_val[start:start + chunk], y_val[start:start + chunk]
+            total += float(val_loss_of(tf.constant(xb), tf.constant(yb))) * len(xb)
+        return total / len(x_val)
+
+    history = keras.callbacks.History()
+    history.set_model(model)
+    history.on_train_begin()
+    history.history = {"loss": []}
+    if validation_data is not None:
+        history.history["val_loss"] = []
+    history.times, history.epoch_seconds, history.eval_seconds = [], [], 0.0
+    history.reached_at, history.recipe = None, recipe
+    progress = CompactProgress(every=every) if every else None
+    if progress is not None:
+        progress.params = {"epochs": recipe.epochs}
+        progress.on_train_begin()
+    rng = np.random.default_rng(int(seed))
+    start = time.perf_counter()
+    for epoch in range(recipe.epochs):
+        order = rng.permutation(len(x))[: steps * recipe.batch_size].reshape(steps, recipe.batch_size)
+        began = time.perf_counter()
+        logs = {"loss": float(run_epoch(tf.constant(order.astype("int32"))))}
+        history.epoch_seconds.append(time.perf_counter() - began)
+        history.epoch.append(epoch)
+        history.history["loss"].append(logs["loss"])
+        if validation_data is not None:
+            began = time.perf_counter()
+            logs["val_loss"] = validate()
+            history.eval_seconds += time.perf_counter() - began
+            history.history["val_loss"].append(logs["val_loss"])
+        history.times.append(time.perf_counter() - start)
+        if progress is not None:
+            progress.on_epoch_end(epoch, logs)
+        if target_loss is not None and logs["val_loss"] <= target_loss:
+            history.reached_at = history.times[-1]
+            break
+    history.seconds = time.perf_counter() - start
+    return history

@@ -1,0 +1,184 @@
+"""Tests of the fast training recipe in aecourse.training: FastRecipe, init_output_bias, fit_fast."""
+
+import math
+
+import keras
+import numpy as np
+import pytest
+
+from aecourse.models import dense_autoencoder
+from aecourse.training import FastRecipe, fit_fast, init_output_bias, set_seed
+
+
+@pytest.fixture
+def x():
+    return np.random.default_rng(0).random((256, 12), dtype=np.float32)
+
+
+def small_model(**kwargs):
+    return dense_autoencoder(input_shape=(12,), hidden_units=(8,), latent_dim=3, **kwargs)
+
+
+# ------------------------------------------------------------------ FastRecipe
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("batch_size", 0, "batch_size must be an integer in [1,"),
+    ("batch_size", 2.5, "batch_size must be an integer"),
+    ("learning_rate", 0.0, "learning_rate must be a number in (0, 10], received 0.0"),
+    ("epochs", True, "epochs must be an integer"),
+    ("warmup_fraction", 1.0, "warmup_fraction must be a number in [0, 0.999], received 1.0"),
+    ("start_fraction", -0.1, "start_fraction must be a number in [0, 1]"),
+    ("jit_compile", "yes", "jit_compile must be True or False, received 'yes'"),
+])
+def test_recipe_rejects_bad_fields(field, value, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
+        FastRecipe(**{field: value})
+
+
+def test_steps_per_epoch_drops_the_partial_batch():
+    assert FastRecipe(batch_size=512).steps_per_epoch(60000) == 117
+    assert FastRecipe(batch_size=256).steps_per_epoch(256) == 1
+    with pytest.raises(ValueError, match="100 examples are fewer than one batch of 256"):
+        FastRecipe(batch_size=256).steps_per_epoch(100)
+
+
+def reference_rate(step, peak, start, end, warmup, total):
+    """Warm-up then cosine, written out independently of Keras."""
+    if step < warmup:
+        return peak * start + (peak - peak * start) * step / warmup
+    t = min(step - warmup, total - warmup) / (total - warmup)
+    return peak * (end + (1 - end) * 0.5 * (1 + math.cos(math.pi * t)))
+
+
+@pytest.mark.parametrize("end", [0.0, 0.1])
+def test_schedule_matches_a_numpy_reference(end):
+    recipe = FastRecipe(learning_rate=0.01, epochs=4, warmup_fraction=0.25, start_fraction=0.1, end_fraction=end)
+    schedule = recipe.learning_rate_schedule(10)  # 40 steps, 10 of warm-up
+    for step in [0, 1, 5, 10, 11, 20, 25, 39, 40]:
+        expected = reference_rate(step, 0.01, 0.1, end, 10, 40)
+        assert float(schedule(step)) == pytest.approx(expected, rel=1e-5, abs=1e-9), step
+    assert float(schedule(10)) == pytest.approx(0.01)
+
+
+def test_schedule_and_optimizer_serialize():
+    schedule = FastRecipe(epochs=3).learning_rate_schedule(7)
+    again = keras.optimizers.schedules.deserialize(keras.optimizers.schedules.serialize(schedule))
+    assert [float(again(s)) for s in (0, 3, 20)] == pytest.approx([float(schedule(s)) for s in (0, 3, 20)])
+    assert isinstance(FastRecipe().optimizer(10), keras.optimizers.Adam)
+    with pytest.raises(ValueError, match="steps_per_epoch must be an integer"):
+        FastRecipe().learning_rate_schedule(0)
+
+
+# ------------------------------------------------------------ init_output_bias
+
+
+def test_init_output_bias_outputs_the_mean_example(x):
+    set_seed(0)
+    model = small_model()
+    layer = init_output_bias(model, x)
+    assert layer.name == "reconstruction"
+    mean = np.clip(x.mean(axis=0), 1e-3, 1 - 1e-3)
+    np.testing.assert_allclose(1 / (1 + np.exp(-layer.bias.numpy())), mean, rtol=1e-5)
+    # with all kernels zero the model's output is exactly the mean
+    for weight in model.weights:
+        if weight.path.endswith("kernel"):
+            weight.assign(np.zeros(weight.shape, dtype="float32"))
+    np.testing.assert_allclose(model.predict(x[:3], verbose=0), np.tile(mean, (3, 1)), rtol=1e-5)
+
+
+def test_init_output_bias_linear_output_and_images():
+    images = np.random.default_rng(1).random((20, 4, 4, 1), dtype=np.float32)
+    model = dense_autoencoder(input_shape=(4, 4, 1), hidden_units=(), latent_dim=2, output_activation=None)
+    layer = init_output_bias(model, images)
+    np.testing.assert_allclose(layer.bias.numpy(), images.reshape(20, -1).mean(axis=0), rtol=1e-5)
+
+
+def test_init_output_bias_rejects_bad_input(x):
+    with pytest.raises(TypeError, match="expected a keras.Model, received list"):
+        init_output_bias([1], x)
+    with pytest.raises(ValueError, match="has activation 'relu'; expected 'sigmoid' or 'linear'"):
+        init_output_bias(small_model(output_activation="relu"), x)
+    with pytest.raises(ValueError, match=r"x of shape \(256, 5\) does not match the 12 output units"):
+        init_output_bias(small_model(), x[:, :5])
+
+
+# -------------------------------------------------------------------- fit_fast
+
+
+def test_fit_fast_trains_and_reports(x):
+    set_seed(0)
+    model = small_model()
+    history = fit_fast(model, x, epochs=3, batch_size=64, validation_data=x[:64], learning_rate=0.01)
+    logs = history.history
+    assert sorted(logs) == ["loss", "val_loss"] and len(logs["loss"]) == 3 == len(logs["val_loss"])
+    assert logs["loss"][-1] < logs["loss"][0]
+    assert len(history.times) == 3 and history.times == sorted(history.times)
+    assert len(history.epoch_seconds) == 3 and history.seconds >= history.times[-1]
+    assert 0 < history.eval_seconds < history.seconds and history.reached_at is None
+    assert history.recipe.epochs == 3 and history.recipe.batch_size == 64
+    # the reported validation loss is Keras' own binary cross-entropy
+    assert logs["val_loss"][-1] == pytest.approx(model.evaluate(x[:64], x[:64], verbose=0), rel=1e-5)
+
+
+def test_fit_fast_is_reproducible(x):
+    runs = []
+    for _ in range(2):
+        set_seed(0)
+        runs.append(fit_fast(small_model(), x, epochs=2, batch_size=32).history["loss"])
+    assert runs[0] == runs[1]
+
+
+def test_fit_fast_full_batch_matches_keras_fit(x):
+    """With one batch per epoch, the compiled loop takes the same Adam steps as model.fit."""
+    recipe = FastRecipe(batch_size=len(x), epochs=4, learning_rate=0.01, init_output_bias=False)
+    set_seed(0)
+    ours = small_model()
+    start = [w.numpy() for w in ours.weights]
+    fit_fast(ours, x, recipe=recipe)
+    theirs = small_model()
+    theirs.set_weights(start)
+    theirs.compile(optimizer=recipe.optimizer(1), loss="binary_crossentropy")
+    theirs.fit(x, x, batch_size=len(x), epochs=4, shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_fit_fast_stops_at_the_target(x):
+    set_seed(0)
+    history = fit_fast(small_model(), x, epochs=5, batch_size=64, validation_data=(x[:32], x[:32]),
+                       target_loss=10.0)
+    assert len(history.history["val_loss"]) == 1 and history.reached_at == history.times[0]
+
+
+def test_fit_fast_images_and_xla(tmp_path):
+    images = np.random.default_rng(2).random((128, 4, 4, 1), dtype=np.float32)
+    set_seed(0)
+    model = dense_autoencoder(input_shape=(4, 4, 1), hidden_units=(6,), latent_dim=2)
+    fit_fast(model, images, epochs=1, batch_size=32, jit_compile=True)
+    path = tmp_path / "fast.keras"
+    model.save(path)
+    again = keras.saving.load_model(path)
+    np.testing.assert_allclose(again.predict(images[:4], verbose=0), model.predict(images[:4], verbose=0))
+
+
+def test_fit_fast_rejects_bad_input(x):
+    model = small_model()
+    with pytest.raises(TypeError, match="expected a keras.Model, received str"):
+        fit_fast("model", x)
+    with pytest.raises(TypeError, match=r"unknown argument\(s\) \['epoch'\]"):
+        fit_fast(model, x, epoch=3)
+    with pytest.raises(TypeError, match="recipe must be a FastRecipe, received dict"):
+        fit_fast(model, x, recipe={"epochs": 3})
+    with pytest.raises(ValueError, match="target_loss needs validation_data"):
+        fit_fast(model, x, target_loss=0.3)
+    with pytest.raises(ValueError, match="x has 256 examples but y has 10"):
+        fit_fast(model, x, x[:10])
+    with pytest.raises(ValueError, match=r"x must have shape \(n_examples, ...\)"):
+        fit_fast(model, x[0])
+    with pytest.raises(ValueError, match="every must be a non-negative integer, received -1"):
+        fit_fast(model, x, every=-1)
+    with pytest.raises(ValueError, match="validation_data must be \\(x_val, y_val\\) or x_val, received a tuple of 3"):
+        fit_fast(model, x, validation_data=(x, x, x))
+    with pytest.raises(ValueError, match="fewer than one batch of 512"):
+        fit_fast(model, x)
