@@ -103,13 +103,17 @@ def test_ch04_floor_by_hand():
     assert "subtract the floor" in ch04.floor_by_hand.check(floor, bce(x, y)).message
 
 
-def test_ch04_grey_fraction():
-    assert ch04.grey_fraction.check(____).status == "not attempted"
-    assert ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: float(((x > low) & (x < high)).mean())).correct
-    inclusive = ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: float(((x >= low) & (x <= high)).mean()))
-    assert inclusive.status == "incorrect" and "returned 1, expected 0.5" in inclusive.message
-    count = ch04.grey_fraction.check(lambda x, low=0.1, high=0.9: int(((x > low) & (x < high)).sum()))
-    assert "returned 2, expected 0.5" in count.message
+def test_ch04_psnr_function():
+    assert ch04.psnr_function.check(____).status == "not attempted"
+    right = lambda x, y: 10 * np.log10(1 / np.mean((x - y) ** 2))  # noqa: E731
+    assert ch04.psnr_function.check(right).correct
+    rmse = ch04.psnr_function.check(lambda x, y: 10 * np.log10(1 / np.sqrt(np.mean((x - y) ** 2))))
+    assert rmse.status == "incorrect" and "root mean squared error" in rmse.message
+    assert "MAX = 1, not 255" in ch04.psnr_function.check(lambda x, y: right(x, y) + 10 * np.log10(255 ** 2)).message
+    assert "sign is flipped" in ch04.psnr_function.check(lambda x, y: -right(x, y)).message
+    assert ch04.psnr_function.check(lambda x, y: ____).status == "not attempted"
+    no_return = ch04.psnr_function.check(lambda x, y: None)
+    assert "returned None" in no_return.message
 
 
 def test_ch04_binary_floor():
@@ -129,6 +133,7 @@ def kl_reference(rho, rho_hat):
 
 def test_ch05_kl_function():
     assert ch05.kl_function.check(____).status == "not attempted"
+    assert ch05.kl_function.check(lambda rho, rho_hat: ____).status == "not attempted"
     assert ch05.kl_function.check(kl_reference).correct
     swapped = ch05.kl_function.check(lambda rho, rho_hat: kl_reference(rho_hat, rho))
     assert swapped.status == "incorrect" and "the target rho comes first" in swapped.message

@@ -12,6 +12,7 @@ import numpy as np
 __all__ = [
     "Exercise",
     "Incorrect",
+    "NotAttempted",
     "Result",
     "____",
     "check_array",
@@ -56,6 +57,10 @@ def is_placeholder(value) -> bool:
 
 class Incorrect(Exception):
     """Raised by a check to say what was expected and what was received."""
+
+
+class NotAttempted(Exception):
+    """Raised by a check when the learner's object still holds the blank ``____``."""
 
 
 _STYLE = {
@@ -172,6 +177,8 @@ class Exercise:
             return Result(NOT_ATTEMPTED, "replace ____ with your answer, then run the check again.", self.title)
         try:
             message = self._check(*answers, **kwargs)
+        except NotAttempted:
+            return Result(NOT_ATTEMPTED, "replace ____ with your answer, then run the check again.", self.title)
         except Incorrect as exc:
             return Result(INCORRECT, str(exc), self.title)
         except Exception as exc:  # the learner's object broke the check: say how
@@ -307,6 +314,8 @@ def check_function(func, cases, *, rtol=1e-6, atol=1e-9, what="your function"):
             got = func(*args)
         except Exception as exc:
             raise Incorrect(f"{what}({shown}) raised {type(exc).__name__}: {exc}") from None
+        if is_placeholder(got):
+            raise NotAttempted()
         if got is None:
             raise Incorrect(f"{what}({shown}) returned None; did you forget `return`?")
         try:

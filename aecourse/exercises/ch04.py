@@ -14,7 +14,7 @@ import numpy as np
 
 from aecourse.exercises._core import Exercise, Incorrect, check_function, check_number
 
-__all__ = ["floor_by_hand", "grey_fraction", "binary_floor"]
+__all__ = ["floor_by_hand", "psnr_function", "binary_floor"]
 
 
 def _check_floor_by_hand(floor, excess):
@@ -58,36 +58,52 @@ ch04.floor_by_hand.check(floor, excess)
 )
 
 
-def _reference_grey_fraction(x, low=0.1, high=0.9):
-    x = np.asarray(x, dtype=float)
-    return float(((x > low) & (x < high)).mean())
+def _reference_psnr(x_true, x_pred):
+    x_true, x_pred = np.asarray(x_true, dtype=float), np.asarray(x_pred, dtype=float)
+    return 10.0 * math.log10(1.0 / float(np.mean((x_true - x_pred) ** 2)))
 
 
-_GREY_CASES = [
-    ((np.array([0.0, 0.5, 1.0, 0.2]),), 0.5),
-    ((np.array([[0.1, 0.9], [0.11, 0.89]]),), 0.5),
-    ((np.zeros((3, 4)),), 0.0),
-    ((np.full((2, 5), 0.5),), 1.0),
-    ((np.linspace(0, 1, 101),), _reference_grey_fraction(np.linspace(0, 1, 101))),
+_PSNR_CASES = [
+    ((np.array([0.0, 1.0]), np.array([0.1, 0.9])), 20.0),
+    ((np.array([[0.2, 0.4], [0.6, 0.8]]), np.array([[0.3, 0.4], [0.6, 0.5]])),
+     _reference_psnr([[0.2, 0.4], [0.6, 0.8]], [[0.3, 0.4], [0.6, 0.5]])),
+    ((np.full((3, 4), 0.5), np.full((3, 4), 0.25)), _reference_psnr(np.full(2, 0.5), np.full(2, 0.25))),
 ]
 
 
-def _check_grey_fraction(func):
-    check_function(func, _GREY_CASES, rtol=1e-9, what="grey_fraction")
-    return "grey_fraction counts the pixels strictly between 0.1 and 0.9, as a fraction of all pixels."
+def _check_psnr(func):
+    x, y = np.array([[0.2, 0.4], [0.6, 0.8]]), np.array([[0.3, 0.4], [0.6, 0.5]])
+    try:
+        got = float(np.asarray(func(x, y)))
+    except Exception:
+        got = None  # the case checks below report the error (or a blank answer)
+    if got is not None:
+        mse_value = float(np.mean((x - y) ** 2))
+        if math.isclose(got, 10 * math.log10(1 / math.sqrt(mse_value)), rel_tol=1e-6):
+            raise Incorrect("you used the root mean squared error with a factor 10; PSNR is "
+                            "10 log10(MAX^2 / MSE), or equivalently 20 log10(MAX / RMSE).")
+        if math.isclose(got, 10 * math.log10(255 ** 2 / mse_value), rel_tol=1e-6):
+            raise Incorrect("the images here hold values in [0, 1], so MAX = 1, not 255.")
+        if math.isclose(got, -10 * math.log10(1 / mse_value), rel_tol=1e-6):
+            raise Incorrect("the sign is flipped: a smaller error must give a *larger* PSNR.")
+    check_function(func, _PSNR_CASES, rtol=1e-6, what="my_psnr")
+    return "PSNR = 10 log10(1 / MSE) for images in [0, 1]: each halving of the MSE adds about 3 dB."
 
 
-grey_fraction = Exercise(
-    "Exercise 4.2: measuring blur",
-    _check_grey_fraction,
+psnr_function = Exercise(
+    "Exercise 4.2: PSNR from the MSE",
+    _check_psnr,
     hints=[
-        "A pixel is grey when low < x < high (strict inequalities); return a fraction, not a count.",
-        "((x > low) & (x < high)).mean() does it for any array shape.",
+        "PSNR compares the error with the largest possible value MAX (here 1): 10 log10(MAX^2 / MSE), in decibels.",
+        "return 10 * np.log10(1.0 / np.mean((x_true - x_pred) ** 2))",
     ],
     solution="""
-def grey_fraction(x, low=0.1, high=0.9):
-    x = np.asarray(x)
-    return float(((x > low) & (x < high)).mean())
+def my_psnr(x_true, x_pred):
+    error = np.mean((np.asarray(x_true) - np.asarray(x_pred)) ** 2)
+    return 10 * np.log10(1.0 / error)
+
+ch04.psnr_function.check(my_psnr)
+print(my_psnr(x_test, predictions["bce"]), psnr(x_test, predictions["bce"]))
 """,
 )
 
