@@ -57,7 +57,7 @@ Example:
     >>> from aecourse.models import dense_autoencoder
     >>> model = dense_autoencoder((784,), hidden_units=(), latent_dim=196,
     ...                           latent_activation="sigmoid",
-    ...                           activity_regularizer=KLSparsity(rho=0.05, beta=0.1))
+    ...                           activity_regularizer=KLSparsity(rho=0.05, beta=0.01))
     >>> model.compile(optimizer="adam", loss="binary_crossentropy")  # doctest: +SKIP
 """
 
@@ -205,9 +205,11 @@ class KLSparsity(keras.layers.Layer):
     Args:
         rho: target mean activation, strictly between 0 and 1 (Ng's notes use 0.05).
         beta: weight of the penalty, >= 0. Its useful size depends on the
-            reconstruction loss it is added to: Keras losses average over pixels, so
-            the values that work here are far smaller than in formulations that sum
-            the error over pixels.
+            reconstruction loss it is added to and on the number of units: Keras
+            losses average over pixels, so the values that work are far smaller than
+            in formulations that sum the error over pixels. The default 0.01 suits a
+            BCE loss and a code of a few hundred sigmoid units on MNIST-sized images;
+            the course's sparsity chapter sweeps it.
         **kwargs: ``name`` and other ``keras.layers.Layer`` arguments.
 
     Raises:
@@ -223,7 +225,7 @@ class KLSparsity(keras.layers.Layer):
         0.7419
     """
 
-    def __init__(self, rho=0.05, beta=0.1, **kwargs):
+    def __init__(self, rho=0.05, beta=0.01, **kwargs):
         super().__init__(**kwargs)
         self.rho = _check_rho(rho, "KLSparsity")
         self.beta = _check_beta(beta, "KLSparsity")
