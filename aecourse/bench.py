@@ -20,7 +20,8 @@ In one run on one machine it
 3. measures each recipe's training throughput (examples/s, and GFLOP/s from the
    counted matrix-multiply FLOPs of a training step, :func:`training_flops`) and the
    matrix-multiply peak of this machine on exactly the multiplications one training
-   step performs (:func:`matmul_peak`), and reports the fraction;
+   step performs (:func:`matmul_peak`, measured before and after the training runs; the
+   higher value is used), and reports the fraction;
 4. times each ingredient of the course's recipe on its own (a few epochs each);
 5. writes ``results.json``, ``results.md`` (Markdown tables) and ``loss_vs_time.png``
    (test loss against wall time for both recipes) into the output folder.
@@ -32,6 +33,7 @@ phase: other programs running at the same time slow the timings down.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -43,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["dense_layer_shapes", "training_flops", "matmul_peak", "run_article", "run_course",
-           "ingredient_table", "run_benchmark", "write_results", "main", "COURSE_RECIPE"]
+           "ingredient_table", "recipe_ablation", "run_benchmark", "write_results", "main", "COURSE_RECIPE"]
 
 DEBIAN_HINT = ("Fashion-MNIST was not found. On Debian or Ubuntu install it as root with "
                "`apt-get install dataset-fashion-mnist` (or `sudo make system-data`); elsewhere run "
@@ -57,7 +59,7 @@ def _recipe(**fields):
 
 
 #: The course's recipe as benchmarked (see :class:`aecourse.training.FastRecipe`).
-COURSE_RECIPE = dict(batch_size=256, learning_rate=3e-3, epochs=30)
+COURSE_RECIPE = dict(batch_size=256, learning_rate=8e-3, epochs=20)
 
 
 # ------------------------------------------------------------------ FLOP counting
@@ -290,6 +292,7 @@ def run_course(data, target, *, recipe=None, seed=0):
     steps = recipe.steps_per_epoch(len(x_train))
     return {"recipe": (f"Adam one-cycle peak {recipe.learning_rate:g}, batch {recipe.batch_size}, "
                        f"{recipe.epochs}-epoch schedule, compiled epoch loop"
+                       + (", fused Adam" if recipe.fused_adam else "")
                        + (", XLA" if recipe.jit_compile else "")
                        + (", output-bias init" if recipe.init_output_bias else "")),
             "test_loss": losses, "times": history.times, "seconds": history.seconds,
@@ -312,10 +315,11 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
     """Time one training epoch for each way of running the same model (no evaluation).
 
     Rows, each adding one ingredient: Keras ``fit`` at batch 256 (the article); ``fit``
-    running 64 steps per call (``steps_per_execution``); the course's compiled epoch over in-memory data
-    (:func:`aecourse.training.fit_fast`) at batch 256, with XLA, and at batches 512 and
-    1024. Each row reports the fastest of ``epochs`` epochs after a first, untimed
-    warm-up epoch (compilation); the article row's warm-up is reported too.
+    running 64 steps per call (``steps_per_execution``); the course's compiled epoch
+    over in-memory data (:func:`aecourse.training.fit_fast`) at batch 256 with Keras'
+    Adam update, with the fused Adam kernel, with XLA, and at batches 512 and 1024.
+    Each row reports the fastest of ``epochs`` epochs after a first, untimed epoch
+    (which also compiles).
 
     Args:
         x_train: flattened float32 training images.
@@ -364,22 +368,70 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
         clock.times = []
         model.fit(x_train, x_train, batch_size=batch_size, epochs=epochs + 1, verbose=0, callbacks=[clock])
         record(name, batch_size, clock.times[1:])
-    for name, batch_size, jit in [
-        ("fit_fast: compiled epoch, in-memory data", 256, False),
-        ("fit_fast + XLA", 256, True),
-        ("fit_fast, batch 512", 512, False),
-        ("fit_fast, batch 1024", 1024, False),
+    for name, batch_size, fused, jit in [
+        ("fit_fast: compiled epoch, in-memory data, Keras' Adam", 256, False, False),
+        ("fit_fast + fused Adam (the course's recipe)", 256, True, False),
+        ("fit_fast + fused Adam + XLA", 256, True, True),
+        ("fit_fast + fused Adam, batch 512", 512, True, False),
+        ("fit_fast + fused Adam, batch 1024", 1024, True, False),
     ]:
         set_seed(0)
         model = dense_autoencoder()
-        history = fit_fast(model, x_train, batch_size=batch_size, jit_compile=jit, epochs=epochs + 1)
+        history = fit_fast(model, x_train, batch_size=batch_size, fused_adam=fused, jit_compile=jit,
+                           epochs=epochs + 1)
         times = np.diff(history.times).tolist()
         record(name, batch_size, times)
     return rows
 
 
+def recipe_ablation(data, target, *, recipe=None, max_epochs=40, seed=0, log=None):
+    """Train the course's recipe with one ingredient taken out at a time, until ``target``.
+
+    Variants: the full recipe's numbers come from :func:`run_course`; here each row
+    drops one ingredient: the output-bias initialisation; the learning-rate schedule
+    (constant rate at the recipe's peak); and the peak rate itself (the recipe's
+    schedule with Adam's default peak of 1e-3). A variant that does not reach
+    ``target`` within ``max_epochs`` epochs says so.
+
+    Args:
+        data: ``(x_train, x_test)``, flattened float32 arrays.
+        target: the test BCE to reach.
+        recipe: the full :class:`~aecourse.training.FastRecipe`.
+        max_epochs: give up after this many epochs.
+        seed: seed of each run.
+        log: a print-like function for progress, or ``None``.
+
+    Returns:
+        A list of dicts with ``name``, ``epochs`` (run), ``reached``, ``reached_at``
+        (seconds or ``None``), ``final_test_loss`` and ``test_loss``.
+
+    Example:
+        >>> rows = recipe_ablation((x_train, x_test), target=0.2763)  # doctest: +SKIP
+    """
+    recipe = _recipe(**COURSE_RECIPE) if recipe is None else recipe
+    long = max(max_epochs, recipe.epochs)
+    variants = [
+        ("without output-bias init", dataclasses.replace(recipe, init_output_bias=False)),
+        (f"at a constant rate {recipe.learning_rate:g} (no warm-up, no cosine)",
+         dataclasses.replace(recipe, epochs=long, warmup_fraction=0.0, start_fraction=1.0, end_fraction=1.0)),
+        (f"at peak rate 1e-3 (Adam's default) instead of {recipe.learning_rate:g}",
+         dataclasses.replace(recipe, learning_rate=1e-3)),
+    ]
+    rows = []
+    for name, variant in variants:
+        variant = dataclasses.replace(variant, epochs=min(variant.epochs, max_epochs))
+        run = run_course(data, target, recipe=variant, seed=seed)
+        rows.append({"name": name, "epochs": run["epochs"], "reached": run["reached"],
+                     "reached_at": run["reached_at"], "final_test_loss": run["final_test_loss"],
+                     "test_loss": run["test_loss"], "times": run["times"], "load": _load()})
+        if log:
+            log(f"    {name}: " + (f"reached after {run['epochs']} epochs, {run['reached_at']:.1f} s" if run["reached"]
+                                   else f"not reached in {run['epochs']} epochs ({run['final_test_loss']:.4f})"))
+    return rows
+
+
 def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, ingredient_epochs=3,
-                  peak_repeats=50, seed=0, data=None, log=print):
+                  peak_repeats=50, ablation_epochs=40, seed=0, data=None, log=print):
     """Run the whole benchmark and return its results as a dict (see the module docstring).
 
     Args:
@@ -390,6 +442,7 @@ def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, 
             :data:`COURSE_RECIPE`).
         ingredient_epochs: timed epochs per row of :func:`ingredient_table` (0 skips it).
         peak_repeats: ``repeats`` of :func:`matmul_peak`.
+        ablation_epochs: ``max_epochs`` of :func:`recipe_ablation` (0 skips it).
         seed: seed of both runs.
         data: ``(x_train, x_test)`` arrays of flattened 784-pixel images in [0, 1] to use
             instead of Fashion-MNIST (for tests).
@@ -433,12 +486,20 @@ def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, 
     def phase(name):
         loads[name] = os.getloadavg() if hasattr(os, "getloadavg") else None
 
-    log(f"1/4 article recipe: {article_epochs} epochs of keras fit at batch 256 ...")
+    def peaks_now(batch_sizes):
+        return {b: matmul_peak(shapes, min(b, len(x_train)), repeats=peak_repeats) for b in batch_sizes}
+
+    batch_sizes = sorted({256, recipe.batch_size})
+    log("0/5 matrix-multiply peak on the model's shapes, before training ...")
+    peaks_before = peaks_now(batch_sizes)
+    phase("after_peak_before")
+
+    log(f"1/5 article recipe: {article_epochs} epochs of keras fit at batch 256 ...")
     article = run_article((x_train, x_test), epochs=article_epochs, seed=seed)
     phase("after_article")
     log(f"    test BCE {article['final_test_loss']:.4f} after {article['seconds']:.1f} s; load {_load():.2f}")
 
-    log(f"2/4 course recipe until test BCE <= {article['final_test_loss']:.4f} ...")
+    log(f"2/5 course recipe until test BCE <= {article['final_test_loss']:.4f} ...")
     course = run_course((x_train, x_test), article["final_test_loss"], recipe=recipe, seed=seed)
     phase("after_course")
     if course["reached"]:
@@ -449,11 +510,11 @@ def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, 
             f"({course['epochs']} epochs); load {_load():.2f}")
     ratio = course["reached_at"] / article["seconds"] if course["reached"] else None
 
-    log("3/4 matrix-multiply peak on the model's shapes ...")
-    peaks = {}
-    for batch_size in sorted({article["batch_size"], course["batch_size"]}):
-        peaks[batch_size] = matmul_peak(shapes, min(batch_size, len(x_train)), repeats=peak_repeats)
-    phase("after_peak")
+    log("3/5 matrix-multiply peak on the model's shapes, after training ...")
+    peaks_after = peaks_now(batch_sizes)
+    phase("after_peak_after")
+    # The higher of the two measurements: a busy machine can only lower a measured peak.
+    peaks = {b: max(peaks_before[b], peaks_after[b], key=lambda p: p["gflops"]) for b in batch_sizes}
     article["throughput"] = _throughput(article, flops["training"], peaks[article["batch_size"]]["gflops"])
     course["throughput"] = _throughput(course, flops["training"], peaks[course["batch_size"]]["gflops"])
     for name, run in (("article", article), ("course", course)):
@@ -463,9 +524,15 @@ def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, 
 
     ingredients = []
     if ingredient_epochs:
-        log(f"4/4 ingredients: {ingredient_epochs} timed epochs each ...")
+        log(f"4/5 ingredients: {ingredient_epochs} timed epochs each ...")
         ingredients = ingredient_table(x_train, epochs=ingredient_epochs, flops_per_example=flops["training"])
         phase("after_ingredients")
+    ablation = []
+    if ablation_epochs:
+        log(f"5/5 the course recipe without each of its ingredients (at most {ablation_epochs} epochs each) ...")
+        ablation = recipe_ablation((x_train, x_test), article["final_test_loss"], recipe=recipe,
+                                   max_epochs=ablation_epochs, seed=seed, log=log)
+        phase("after_ablation")
     log(f"ratio course/article wall time: {'not reached' if ratio is None else f'{ratio:.3f}'} (target <= 0.25)")
     log(f"course throughput: {course['throughput']['fraction_of_peak']:.2f} of the matmul peak (target >= 0.5)")
     return {
@@ -479,9 +546,12 @@ def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, 
                   "flops_per_example": flops},
         "article": article,
         "course": course,
+        "course_recipe": dataclasses.asdict(recipe),
         "ratio": ratio,
-        "matmul_peak": {str(k): v for k, v in peaks.items()},
+        "matmul_peak": {str(b): {"before": peaks_before[b], "after": peaks_after[b], "used": peaks[b]}
+                        for b in batch_sizes},
         "ingredients": ingredients,
+        "ablation": ablation,
         "timing_note": ("wall times include compiling and the test-set evaluation after every epoch "
                         "(both recipes), whose time is also given alone; throughput is that of the median "
                         "training epoch after the first, evaluation excluded"),
@@ -535,7 +605,9 @@ def _markdown(results):
         f"Load average (1 / 5 / 15 min) at the start: {load_text(loads.get('start'))}; "
         f"after the article run: {load_text(loads.get('after_article'))}; "
         f"after the course run: {load_text(loads.get('after_course'))}. "
-        f"{results['timing_note'].capitalize()}.",
+        f"{results['timing_note'].capitalize()}. Matrix-multiply peak before / after the training runs: "
+        + "; ".join(f"batch {b}: {p['before']['gflops']:.1f} / {p['after']['gflops']:.1f} GFLOP/s"
+                    for b, p in results["matmul_peak"].items()) + " (the higher one is used).",
     ]
     if results["ingredients"]:
         base = results["ingredients"][0]["seconds_per_epoch"]
@@ -545,6 +617,18 @@ def _markdown(results):
             lines.append(f"| {row['name']} | {row['batch_size']} | {row['seconds_per_epoch']:.2f} | "
                          f"{row['examples_per_second']:,.0f} | {row.get('gflops', float('nan')):.1f} | "
                          f"{base / row['seconds_per_epoch']:.2f}x |")
+    if results.get("ablation"):
+        c = results["course"]
+        first = next(i for i, v in enumerate(a["test_loss"]) if v <= a["final_test_loss"])
+        lines += ["", "| recipe | epochs to the article's final test BCE | wall time (s) |", "| --- | --- | --- |",
+                  f"| article recipe (keras fit) | {first + 1} | {a['times'][first]:.1f} |",
+                  f"| course recipe | {c['epochs'] if c['reached'] else 'not reached'} | {course_time} |"]
+        for row in results["ablation"]:
+            if row["reached"]:
+                lines.append(f"| course recipe {row['name']} | {row['epochs']} | {row['reached_at']:.1f} |")
+            else:
+                lines.append(f"| course recipe {row['name']} | not reached in {row['epochs']} "
+                             f"(test BCE {row['final_test_loss']:.4f}) | |")
     return "\n".join(lines) + "\n"
 
 
@@ -627,15 +711,19 @@ def main(argv=None):
                         help=f"length of the course recipe's schedule (default {COURSE_RECIPE['epochs']})")
     parser.add_argument("--ingredient-epochs", type=int, default=None,
                         help="timed epochs per ingredient row, 0 to skip (default 3)")
+    parser.add_argument("--ablation-epochs", type=int, default=None,
+                        help="at most this many epochs per recipe variant without one ingredient, 0 to skip "
+                             "(default 40)")
     args = parser.parse_args(argv)
 
     from aecourse.data import DataSourceError
 
-    quick = dict(n_train=4096, n_test=1024, article_epochs=3, course_epochs=3, ingredient_epochs=1, peak_repeats=5)
+    quick = dict(n_train=4096, n_test=1024, article_epochs=3, course_epochs=3, ingredient_epochs=1, peak_repeats=5,
+                 ablation_epochs=2)
     full = dict(n_train=None, n_test=None, article_epochs=50, course_epochs=COURSE_RECIPE["epochs"],
-                ingredient_epochs=3, peak_repeats=50)
+                ingredient_epochs=3, peak_repeats=50, ablation_epochs=40)
     settings = quick if args.quick else full
-    for key in ("n_train", "n_test", "article_epochs", "course_epochs", "ingredient_epochs"):
+    for key in ("n_train", "n_test", "article_epochs", "course_epochs", "ingredient_epochs", "ablation_epochs"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
     for key in ("n_train", "n_test", "article_epochs", "course_epochs"):
