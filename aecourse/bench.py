@@ -58,7 +58,7 @@ def _recipe(**fields):
     return FastRecipe(**fields)
 
 
-#: The course's recipe as benchmarked (see :class:`aecourse.training.FastRecipe`).
+#: The course's recipe as benchmarked: the defaults of :class:`aecourse.training.FastRecipe`.
 COURSE_RECIPE = dict(batch_size=256, learning_rate=8e-3, epochs=20)
 
 

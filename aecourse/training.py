@@ -189,13 +189,13 @@ class FastRecipe:
     Example:
         >>> recipe = FastRecipe(epochs=10)
         >>> recipe.steps_per_epoch(60000)
-        117
-        >>> round(float(recipe.learning_rate_schedule(117)(0)), 6)
-        0.00016
+        234
+        >>> round(float(recipe.learning_rate_schedule(234)(0)), 6)
+        0.00032
     """
 
-    batch_size: int = 512
-    learning_rate: float = 4e-3
+    batch_size: int = 256
+    learning_rate: float = 8e-3
     epochs: int = 20
     warmup_fraction: float = 0.1
     start_fraction: float = 0.04
@@ -247,7 +247,7 @@ class FastRecipe:
         Example:
             >>> schedule = FastRecipe(epochs=10).learning_rate_schedule(100)
             >>> round(float(schedule(100)), 6)  # the peak, at the end of the warm-up
-            0.004
+            0.008
         """
         steps = _check_number(steps_per_epoch, "learning_rate_schedule: steps_per_epoch", 1, 1 << 40, integer=True)
         total = self.epochs * steps
@@ -271,7 +271,7 @@ class FastRecipe:
             A ``keras.optimizers.Adam``.
 
         Example:
-            >>> FastRecipe().optimizer(117).name
+            >>> FastRecipe().optimizer(234).name
             'adam'
         """
         return keras.optimizers.Adam(learning_rate=self.learning_rate_schedule(steps_per_epoch))

@@ -13,6 +13,12 @@ from aecourse.data import DataSourceError
 from aecourse.models import dense_autoencoder
 
 
+def test_the_benchmarked_recipe_is_the_default_one():
+    from aecourse.training import FastRecipe
+
+    assert bench._recipe(**bench.COURSE_RECIPE) == FastRecipe()
+
+
 def test_dense_layer_shapes_of_the_article_model():
     shapes = bench.dense_layer_shapes(dense_autoencoder())
     assert shapes == [(784, 128), (128, 64), (64, 32), (32, 64), (64, 128), (128, 784)]

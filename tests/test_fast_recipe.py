@@ -186,5 +186,5 @@ def test_fit_fast_rejects_bad_input(x):
         fit_fast(model, x, every=-1)
     with pytest.raises(ValueError, match="validation_data must be \\(x_val, y_val\\) or x_val, received a tuple of 3"):
         fit_fast(model, x, validation_data=(x, x, x))
-    with pytest.raises(ValueError, match="fewer than one batch of 512"):
-        fit_fast(model, x)
+    with pytest.raises(ValueError, match="100 examples are fewer than one batch of 256"):
+        fit_fast(model, x[:100])
