@@ -166,3 +166,84 @@ def test_ch05_five_active_units():
     many = ch05.five_active_units.check(sparsity_report(codes))
     assert "20.0 active units per input" in many.message and "lower rho or raise beta" in many.message
     assert "pass the result of sparsity_report" in ch05.five_active_units.check(codes).message
+
+
+# ------------------------------------------------------------------- chapters 6, 7
+
+from scipy.linalg import subspace_angles  # noqa: E402
+
+from aecourse.data import add_noise  # noqa: E402
+from aecourse.exercises import ch06, ch07  # noqa: E402
+
+
+def psnr_db(a, b):
+    return 10 * np.log10(1 / np.mean((a - b) ** 2))
+
+
+def test_ch06_masking_noise():
+    clean = X_TEST[:20]
+    assert ch06.masking_noise.check(____, clean).status == "not attempted"
+    assert ch06.masking_noise.check(add_noise(clean, "masking", 0.3, seed=1), clean, amount=0.3).correct
+    gaussian = ch06.masking_noise.check(add_noise(clean, "gaussian", 0.3, seed=1), clean)
+    assert gaussian.status == "incorrect" and "only sets pixels to 0" in gaussian.message
+    light = ch06.masking_noise.check(add_noise(clean, "masking", 0.1, seed=1), clean, amount=0.3)
+    assert "expected about 30%" in light.message
+    assert "should have the shape" in ch06.masking_noise.check(clean[:5], clean).message
+
+
+def test_ch06_psnr_gain():
+    clean, noisy = X_TEST[:10], add_noise(X_TEST[:10], "gaussian", 0.3, seed=0)
+    denoised = np.clip(0.5 * (clean + noisy), 0, 1)
+    gain = psnr_db(clean, denoised) - psnr_db(clean, noisy)
+    assert ch06.psnr_gain.check(____, clean, noisy, denoised).status == "not attempted"
+    assert ch06.psnr_gain.check(gain, clean, noisy, denoised).correct
+    assert "sign is flipped" in ch06.psnr_gain.check(-gain, clean, noisy, denoised).message
+    assert "against the clean image" in ch06.psnr_gain.check(psnr_db(noisy, denoised), clean, noisy, denoised).message
+
+
+def test_ch06_wide_bottleneck():
+    from aecourse.models import conv_autoencoder
+
+    assert ch06.wide_bottleneck.check(____).status == "not attempted"
+    assert ch06.wide_bottleneck.check(conv_autoencoder((28, 28, 1), latent_dim=128)).correct
+    narrow = ch06.wide_bottleneck.check(conv_autoencoder((28, 28, 1), latent_dim=10))
+    assert "128-number code, its encoder outputs 10" in narrow.message
+    assert "should output shape (28, 28, 1)" in ch06.wide_bottleneck.check(dense_autoencoder(latent_dim=128)).message
+
+
+def test_ch07_threshold_function():
+    assert ch07.threshold_function.check(____).status == "not attempted"
+    assert ch07.threshold_function.check(lambda s, f: ____).status == "not attempted"
+    assert ch07.threshold_function.check(lambda s, f: float(np.quantile(s, 1 - f))).correct
+    low = ch07.threshold_function.check(lambda s, f: float(np.quantile(s, f)))
+    assert low.status == "incorrect" and "must flag at most max_fpr" in low.message
+    high = ch07.threshold_function.check(lambda s, f: float(np.max(s)))
+    assert "higher than needed" in high.message
+
+
+def test_ch07_auc_function():
+    def right(labels, scores):
+        labels, scores = np.asarray(labels).astype(bool), np.asarray(scores, float)
+        pos, neg = scores[labels], scores[~labels]
+        return ((pos[:, None] > neg).sum() + 0.5 * (pos[:, None] == neg).sum()) / (len(pos) * len(neg))
+
+    assert ch07.auc_function.check(____).status == "not attempted"
+    assert ch07.auc_function.check(right).correct
+    def ties_as_wins(labels, scores):
+        labels, scores = np.asarray(labels).astype(bool), np.asarray(scores, float)
+        return float((scores[labels][:, None] >= scores[~labels]).mean())
+
+    ties = ch07.auc_function.check(ties_as_wins)
+    assert ties.status == "incorrect" and "returned 1, expected 0.5" in ties.message
+    strict = ch07.auc_function.check(lambda l, s: float(np.mean(np.asarray(s)[np.asarray(l) == 1] > 0.5)))
+    assert strict.status == "incorrect" and "my_auc(" in strict.message
+
+
+def test_ch07_largest_angle():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(10, 3)), rng.normal(size=(10, 3))
+    angles = subspace_angles(a, b)
+    assert ch07.largest_angle.check(____, a, b).status == "not attempted"
+    assert ch07.largest_angle.check(np.degrees(angles.max()), a, b).correct
+    assert "in radians" in ch07.largest_angle.check(angles.max(), a, b).message
+    assert "smallest angle" in ch07.largest_angle.check(np.degrees(angles.min()), a, b).message
