@@ -52,8 +52,8 @@ def test_benchmark_smoke(tmp_path):
     rng = np.random.default_rng(0)
     x_train, x_test = rng.random((512, 784), dtype=np.float32), rng.random((128, 784), dtype=np.float32)
     results = bench.run_benchmark(data=(x_train, x_test), article_epochs=2,
-                                  recipe=bench._recipe(batch_size=128, learning_rate=3e-3, epochs=2),
-                                  ingredient_epochs=0, peak_repeats=1, log=None)
+                                  recipe=bench._recipe(epochs=2, jit_compile=False),  # no XLA compile: faster
+                                  ingredient_epochs=0, ablation_epochs=1, peak_repeats=1, log=None)
     assert results["data"]["n_train"] == 512 and results["model"]["parameters"] == 222_384
     assert len(results["article"]["test_loss"]) == 2
     course = results["course"]
@@ -63,6 +63,7 @@ def test_benchmark_smoke(tmp_path):
     assert json.loads(paths["json"].read_text())["article"]["epochs"] == 2
     text = paths["markdown"].read_text()
     assert "| ratio course / article |" in text and "fraction of peak" in text
+    assert [row["epochs"] for row in results["ablation"]] == [1, 1, 1]
     assert paths["plot"].read_bytes()[:4] == b"\x89PNG"
 
 
