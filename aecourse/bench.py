@@ -650,7 +650,8 @@ def _plot(results, path):
         ax.axvline(results["course"]["reached_at"], color="gray", linestyle=":", linewidth=1)
     losses = results["article"]["test_loss"] + results["course"]["test_loss"]
     ax.set_ylim(min(losses) - 0.002, min(max(losses), target + 0.04))
-    ax.set_xlabel("wall time (s), test evaluation included")
+    ax.set_xlim(left=0)
+    ax.set_xlabel("wall time (s), compilation and test evaluation included")
     ax.set_ylabel("test BCE")
     ax.set_title("Test loss against wall time, same machine, same run")
     ax.legend()
