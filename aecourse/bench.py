@@ -386,7 +386,7 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
     return rows
 
 
-def recipe_ablation(data, target, *, recipe=None, max_epochs=40, seed=0, log=None):
+def recipe_ablation(data, target, *, recipe=None, max_epochs=30, seed=0, log=None):
     """Train the course's recipe with one ingredient taken out at a time, until ``target``.
 
     Variants: the full recipe's numbers come from :func:`run_course`; here each row
@@ -433,7 +433,7 @@ def recipe_ablation(data, target, *, recipe=None, max_epochs=40, seed=0, log=Non
 
 
 def run_benchmark(*, n_train=None, n_test=None, article_epochs=50, recipe=None, ingredient_epochs=3,
-                  peak_repeats=50, ablation_epochs=40, seed=0, data=None, log=print):
+                  peak_repeats=50, ablation_epochs=30, seed=0, data=None, log=print):
     """Run the whole benchmark and return its results as a dict (see the module docstring).
 
     Args:
@@ -716,7 +716,7 @@ def main(argv=None):
                         help="timed epochs per ingredient row, 0 to skip (default 3)")
     parser.add_argument("--ablation-epochs", type=int, default=None,
                         help="at most this many epochs per recipe variant without one ingredient, 0 to skip "
-                             "(default 40)")
+                             "(default 30)")
     args = parser.parse_args(argv)
 
     from aecourse.data import DataSourceError
@@ -724,7 +724,7 @@ def main(argv=None):
     quick = dict(n_train=4096, n_test=1024, article_epochs=3, course_epochs=3, ingredient_epochs=1, peak_repeats=5,
                  ablation_epochs=2)
     full = dict(n_train=None, n_test=None, article_epochs=50, course_epochs=COURSE_RECIPE["epochs"],
-                ingredient_epochs=3, peak_repeats=50, ablation_epochs=40)
+                ingredient_epochs=3, peak_repeats=50, ablation_epochs=30)
     settings = quick if args.quick else full
     for key in ("n_train", "n_test", "article_epochs", "course_epochs", "ingredient_epochs", "ablation_epochs"):
         if getattr(args, key) is not None:
