@@ -398,9 +398,9 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     and cosine decay). The training data is copied once into a float32 tensor; each
     epoch draws a fresh shuffle (from ``seed``) and runs all its gradient steps inside
     one compiled TensorFlow function (with XLA unless ``jit_compile=False``), so Python
-    and the data pipeline cost nothing per step. After every epoch the validation loss is computed (its time is included
-    in the wall-clock times and also reported alone), and training stops early once
-    it is at or below ``target_loss``.
+    and the data pipeline cost nothing per step. After every epoch the validation loss
+    is computed (its time is included in the wall-clock times and also reported
+    alone), and training stops early once it is at or below ``target_loss``.
 
     Args:
         model: a Keras model (compiled or not; it is recompiled).
