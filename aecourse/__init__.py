@@ -49,6 +49,8 @@ if os.environ.get("AECOURSE_TF_WARNINGS", "").strip() not in {"1", "true", "yes"
 __version__ = "0.1.0"
 
 _SUBMODULES = (
+    "anomaly",
+    "bench",
     "data",
     "exercises",
     "losses",
