@@ -27,7 +27,7 @@ def _check_kernel(model):
 
 
 kernel_divisible = Exercise(
-    "Exercise 2.2: a kernel divisible by the stride",
+    "Exercise 2.1: a kernel divisible by the stride",
     _check_kernel,
     hints=["conv_autoencoder has a kernel_size argument.", "conv_autoencoder(kernel_size=4)"],
     solution="""
@@ -57,7 +57,7 @@ def _check_colour(final_map, n_params):
 
 
 colour_model = Exercise(
-    "Exercise 2.3: colour",
+    "Exercise 2.2: colour",
     _check_colour,
     hints=["Each pooling halves the size: 32 -> 16 -> 8 -> 4; the last block has 128 filters.",
            "model = conv_autoencoder(input_shape=(32, 32, 3)); trace_shapes(model) shows the map, "
@@ -77,7 +77,7 @@ def _check_bigger(model):
 
 
 bigger_code = Exercise(
-    "Exercise 2.4: a bigger code",
+    "Exercise 2.3: a bigger code",
     _check_bigger,
     hints=["Only latent_dim changes.", "conv_autoencoder(latent_dim=32)"],
     solution="""

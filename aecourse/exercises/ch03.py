@@ -82,7 +82,7 @@ def _check_ways(ways):
 
 
 every_way_to_7 = Exercise(
-    "Exercise 3.3: every way to 7",
+    "Exercise 3.2: every way to 7",
     _check_ways,
     hints=["Loop over kernel_size in 1..6, padding in ('valid', 'same') and output_padding in (None, 0, 1); "
            "skip the combinations conv_transpose_output_size rejects.",
@@ -109,7 +109,7 @@ def _check_reshape(units):
 
 
 reshape_size = Exercise(
-    "Exercise 3.4: another classic error",
+    "Exercise 3.3: another classic error",
     _check_reshape,
     hints=["Reshape rearranges values; it cannot create or drop any.", "Multiply the target shape out."],
     solution="units = 7 * 7 * 128   # 6272",
