@@ -1,7 +1,7 @@
 """Checks of the chapters as stored: one clean top-to-bottom run, nothing stray.
 
 nbval (run over book/ by the same pytest command) re-executes every chapter and
-compares the cells marked "# NBVAL_CHECK_OUTPUT"; these tests check what is stored.
+compares the cells tagged nbval-check-output; these tests check what is stored.
 """
 
 import json
@@ -44,7 +44,10 @@ def test_stored_from_one_clean_run(path):
         for out in cell.get("outputs", []):
             assert out["output_type"] != "error", f"{path.name}: cell {i} stored an error"
             assert out.get("name") != "stderr", f"{path.name}: cell {i} stored stderr output"
-        if "# NBVAL_CHECK_OUTPUT" in "".join(cell["source"]):
+        assert "NBVAL_" not in "".join(cell["source"]), (
+            f"{path.name}: cell {i} marks its check with a comment line; use the cell tag nbval-check-output"
+        )
+        if "nbval-check-output" in cell.get("metadata", {}).get("tags", []):
             assert cell.get("outputs"), f"{path.name}: checked cell {i} has no stored output"
 
 
