@@ -1,9 +1,8 @@
-"""Shared test set-up: a non-interactive plotting backend and nbval's stream handling."""
+"""Shared test set-up: quiet TensorFlow, a non-interactive plotting backend, nbval's stream handling."""
 
-import os
+import aecourse
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+aecourse.quiet_tensorflow()  # the book's environment: no TensorFlow log lines in test output
 
 import matplotlib  # noqa: E402
 

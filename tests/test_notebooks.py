@@ -65,13 +65,28 @@ def test_chapter_shape(path):
             assert "MPLBACKEND" not in "".join(cell["source"]), f"{path.name}: figures must stay inline"
 
 
+#: The first code cell of every chapter: installs the package where it is missing (Colab),
+#: pinned to this repository; hidden on the pages by its remove-cell tag.
+INSTALL_CELL = """# On Colab, or anywhere the course's package is missing, install it first.
+import importlib.util
+import sys
+
+if importlib.util.find_spec("aecourse") is None:
+    if "google.colab" in sys.modules:  # Colab already has TensorFlow and Keras: add only the package
+        %pip install --quiet --no-deps "aecourse @ git+https://github.com/aecourse/aecourse"
+    else:
+        %pip install --quiet "aecourse @ git+https://github.com/aecourse/aecourse\""""
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_aecourse_imported_before_tensorflow(path):
-    """Importing aecourse first sets TensorFlow's log level before TensorFlow loads."""
-    for cell in code_cells(path):
-        for line in "".join(cell["source"]).splitlines():
-            if re.match(r"\s*(import|from)\s+aecourse\b", line):
-                return
-            assert not re.match(r"\s*(import|from)\s+(keras|tensorflow)\b", line), (
-                f"{path.name}: `{line.strip()}` comes before any aecourse import; import aecourse first"
-            )
+def test_first_cells_install_the_package_and_quiet_tensorflow(path):
+    """Every chapter starts the same way: the hidden install cell, then an explicit
+    aecourse.quiet_tensorflow() before anything can load TensorFlow."""
+    cells = code_cells(path)
+    first = cells[0]
+    assert "".join(first["source"]) == INSTALL_CELL, f"{path.name}: the first code cell is not the install cell"
+    assert "remove-cell" in first["metadata"].get("tags", []), f"{path.name}: the install cell must be tagged remove-cell"
+    lines = [l for l in "".join(cells[1]["source"]).splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    assert lines[:2] == ["import aecourse", "aecourse.quiet_tensorflow()  # before Keras loads TensorFlow: no log lines on the page"], (
+        f"{path.name}: the second code cell must start with `import aecourse` and `aecourse.quiet_tensorflow()`"
+    )
