@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 import numbers
 from dataclasses import dataclass
 
@@ -144,7 +145,11 @@ class Exercise:
             with a teaching message for a wrong answer and returns ``None`` or a
             message for a right one.
         hints: hints from gentle to explicit.
-        solution: the reference solution as code (a string).
+        solution: the reference solution as code (a string). It must run in its
+            chapter, after the chapter's cells, and pass the chapter's check cell: the
+            test suite runs it there (:attr:`solution_code`).
+        answer: the answer to the question the exercise asks, in words (shown with the
+            solution, folded until the learner opens it).
 
     Example:
         >>> ex = Exercise("Exercise 0: one plus one", lambda x: check_number(x, 2, what="1 + 1"),
@@ -157,14 +162,20 @@ class Exercise:
         True
     """
 
-    def __init__(self, title, check, *, hints=(), solution=""):
+    def __init__(self, title, check, *, hints=(), solution="", answer=""):
         if not callable(check):
             raise TypeError(f"Exercise(check=...): expected a function, received {type(check).__name__}")
         self.title = str(title)
         self._check = check
         self.hints = tuple(hints)
         self._solution = str(solution).strip("\n")
+        self.answer = " ".join(str(answer).split())
         self._hints_shown = 0
+
+    @property
+    def solution_code(self) -> str:
+        """The reference solution as a string of code, as :meth:`solution` shows it."""
+        return self._solution
 
     def __repr__(self):
         return f"<{self.title}: check(...), hint(), solution()>"
@@ -198,8 +209,12 @@ class Exercise:
         return _Block("hint", f"{self.title}: hint {level} of {len(self.hints)}{more}", self.hints[level - 1])
 
     def solution(self):
-        """The reference solution, as code."""
-        return _Block("solution", f"{self.title}: solution", self._solution, code=True)
+        """The reference solution, as code, followed by the answer to the exercise's question."""
+        text = self._solution
+        if self.answer:
+            text += "\n\n" + textwrap.fill("Answer: " + self.answer, width=88, initial_indent="# ",
+                                            subsequent_indent="# ")
+        return _Block("solution", f"{self.title}: solution", text, code=True)
 
 
 # ------------------------------------------------------------------------- checks
