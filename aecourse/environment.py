@@ -31,7 +31,10 @@ class _ErrorsOnly(logging.Filter):
 def quiet_tensorflow():
     """Hide TensorFlow's log lines (C++ and Python) for the rest of this process.
 
-    Sets the environment variable ``TF_CPP_MIN_LOG_LEVEL`` to :data:`TF_LOG_LEVEL` and
+    Sets the environment variable ``TF_CPP_MIN_LOG_LEVEL`` to :data:`TF_LOG_LEVEL`,
+    ``TF_ENABLE_ONEDNN_OPTS`` to ``"0"`` unless it is already set (TensorFlow 2.21
+    announces its oneDNN custom operations on stderr whatever the log level; switching
+    them off also gives the numbers the chapters' stored outputs were made with), and
     attaches a filter to the ``"tensorflow"`` logger that drops its warnings and info
     records (such as "tf.function retracing"); errors still show. TensorFlow reads the
     variable when it loads, so call this before the first ``import keras`` or
@@ -50,6 +53,7 @@ def quiet_tensorflow():
     """
     previous = os.environ.get("TF_CPP_MIN_LOG_LEVEL")
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = TF_LOG_LEVEL
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     logger = logging.getLogger("tensorflow")
     if not any(isinstance(f, _ErrorsOnly) for f in logger.filters):
         logger.addFilter(_ErrorsOnly())
