@@ -90,3 +90,46 @@ def test_first_cells_install_the_package_and_quiet_tensorflow(path):
     assert lines[:2] == ["import aecourse", "aecourse.quiet_tensorflow()  # before Keras loads TensorFlow: no log lines on the page"], (
         f"{path.name}: the second code cell must start with `import aecourse` and `aecourse.quiet_tensorflow()`"
     )
+
+
+#: Decimal numbers of at least three significant digits, as prose states measured results.
+PROSE_NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.]*\d)")
+
+
+def significant_digits(token):
+    return len(token.replace(".", "").lstrip("0"))
+
+
+def output_text(cells):
+    parts = []
+    for cell in cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                parts.append("".join(out["text"]))
+            for mime in ("text/plain", "text/html", "text/markdown", "text/latex"):
+                if mime in out.get("data", {}):
+                    parts.append("".join(out["data"][mime]))
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_numbers_in_the_prose_are_printed_by_the_code(path):
+    """A measured number the text states must be one the chapter's code prints.
+
+    Every decimal number of three or more significant digits in a markdown cell must
+    appear in the chapter's stored outputs, unless the notebook's metadata lists it as a
+    cited figure with its source (``"aecourse": {"cited": {"0.0817": "the source article"}}``).
+    """
+    nb = json.loads(path.read_text())
+    cited = nb["metadata"].get("aecourse", {}).get("cited", {})
+    outputs = output_text(c for c in nb["cells"] if c["cell_type"] == "code")
+    printed = set(PROSE_NUMBER.findall(outputs)) | set(re.findall(r"(?<![\w.])\d+\.\d+", outputs))
+    missing = []
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "markdown":
+            continue
+        for token in PROSE_NUMBER.findall("".join(cell["source"])):
+            if significant_digits(token) >= 3 and token not in printed and token not in cited:
+                missing.append(f"markdown cell {i}: {token}")
+    assert not missing, (f"{path.name}: numbers in the text that no output prints (print them, or list a "
+                         "cited figure with its source in the notebook metadata):\n" + "\n".join(missing))
