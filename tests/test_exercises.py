@@ -292,3 +292,19 @@ def test_ch03_every_way_and_reshape():
     assert ch03.reshape_size.check(6272).correct
     assert "1152 = 3 x 3 x 128 is what fails" in ch03.reshape_size.check(1152).message
     assert "should be 6272" in ch03.reshape_size.check(6000).message
+
+
+def test_wrong_number_of_answers_is_explained_in_the_learners_terms():
+    ex = Exercise("Exercise 0", lambda model, x_test: None)
+    result = ex.check(1, 2, 3)
+    assert result.status == "incorrect"
+    assert "called as check(model, x_test); you passed 3 value(s)" in result.message
+    assert "lambda" not in result.message and "positional" not in result.message
+
+
+def test_a_broken_answer_is_reported_without_internals():
+    def check(model):
+        model.count_params()
+
+    result = Exercise("Exercise 0", check).check("not a model")
+    assert result.status == "incorrect" and result.message.startswith("your answer could not be checked")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import inspect
 import math
 import textwrap
 import numbers
@@ -186,15 +187,46 @@ class Exercise:
             return Result(NOT_ATTEMPTED, "pass your answer to check(...).", self.title)
         if any(is_placeholder(a) for a in (*answers, *kwargs.values())):
             return Result(NOT_ATTEMPTED, "replace ____ with your answer, then run the check again.", self.title)
+        problem = self._call_problem(answers, kwargs)
+        if problem:
+            return Result(INCORRECT, problem, self.title)
         try:
             message = self._check(*answers, **kwargs)
         except NotAttempted:
             return Result(NOT_ATTEMPTED, "replace ____ with your answer, then run the check again.", self.title)
         except Incorrect as exc:
             return Result(INCORRECT, str(exc), self.title)
-        except Exception as exc:  # the learner's object broke the check: say how
-            return Result(INCORRECT, f"checking your answer raised {type(exc).__name__}: {exc}", self.title)
+        except Exception as exc:  # the learner's object broke the check: say how, in their terms
+            return Result(INCORRECT, f"your answer could not be checked: using it raised {type(exc).__name__} "
+                                     f"({exc}). Check that it is the kind of object the exercise asks for.",
+                          self.title)
         return Result(CORRECT, message or "Correct!", self.title)
+
+    def usage(self) -> str:
+        """How to call :meth:`check`, e.g. ``check(model)``, from the check's parameter names."""
+        try:
+            params = inspect.signature(self._check).parameters.values()
+        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+            return "check(...)"
+        shown = [p.name if p.default is p.empty else f"{p.name}={p.default!r}" for p in params
+                 if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+        return f"check({', '.join(shown)})"
+
+    def _call_problem(self, answers, kwargs):
+        """A message in the learner's terms when the answers do not fit the check's parameters."""
+        try:
+            signature = inspect.signature(self._check)
+        except (TypeError, ValueError):  # pragma: no cover
+            return None
+        try:
+            signature.bind(*answers, **kwargs)
+        except TypeError:
+            given = len(answers) + len(kwargs)
+            names = ", ".join(repr(k) for k in kwargs)
+            return (f"this check is called as {self.usage()}; you passed {given} value(s)"
+                    + (f" (including {names})" if names else "")
+                    + ". Run the check cell as it is written in the chapter.")
+        return None
 
     def hint(self, level=None):
         """The next hint (or hint number ``level``, from 1)."""
