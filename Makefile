@@ -1,48 +1,50 @@
-# The project's commands. Each one creates .venv and installs what it needs first.
-#   make book      build the book into _build/html (executes changed chapters)
-#   make test      the whole test suite: unit tests, every chapter under nbval, book build
-#   make execute   re-run the chapters in place to refresh their stored outputs
-# Optional system step (Debian/Ubuntu, as root): make system-data
+# The project's commands (README, "Two commands"). Each one creates .venv and installs
+# the package with its test and lab extras (pinned by constraints.txt) first.
+#   make book      build the book into _build/html from the outputs stored in the chapters
+#                  (no data, no training); `make book EXECUTE=1` runs `make execute` first
+#   make test      `make data` (quietly), then the whole test suite
+#   make execute   re-run chapters in place to refresh their stored outputs (CHAPTERS=...)
+#   make data      get the full Fashion-MNIST if it can (never fails by itself)
+#   make lab       JupyterLab on book/, to work through the chapters (LAB_ARGS=...)
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.aecourse-installed
+EXTRAS := test,lab
 
-# Quiet TensorFlow on CPU-only machines; figures inline (no MPLBACKEND in kernels);
-# the same data everywhere the book is built (see README, "Data").
-export TF_CPP_MIN_LOG_LEVEL := 3
-export TF_ENABLE_ONEDNN_OPTS := 0
+# The same data everywhere the chapters run (README, "Data"): no downloads, so MNIST
+# chapters use the offline sample; a fixed hash seed; figures inline in the kernels.
 export AECOURSE_OFFLINE ?= 1
 export PYTHONHASHSEED := 0
 unexport MPLBACKEND
 
-.PHONY: install book test execute system-data clean
+.PHONY: install book test execute data lab clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[$(EXTRAS)]'
 	touch $(STAMP)
 
-book: install
-	$(BIN)/jupyter-book build . --all -W --keep-going
+# BUILDDIR=path puts _build/ somewhere else (the book test builds into a temporary folder).
+book: install $(if $(filter 1 yes true,$(EXECUTE)),execute)
+	$(BIN)/jupyter-book build . --all -W --keep-going $(if $(BUILDDIR),--path-output $(BUILDDIR))
 
 test: install
+	@$(BIN)/python tools/get_data.py --quiet
 	$(BIN)/python -m pytest
 
 execute: install
 	$(BIN)/python tools/execute_chapters.py $(CHAPTERS)
 
-system-data:
-	@if [ -d /usr/share/datasets/fashion-mnist ]; then echo "Fashion-MNIST files already installed"; \
-	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist >/dev/null || \
-	  { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q dataset-fashion-mnist >/dev/null; }; \
-	  echo "installed Debian's dataset-fashion-mnist"; \
-	else echo "skipping: needs apt-get as root (sudo make system-data)"; fi
+data: install
+	$(BIN)/python tools/get_data.py
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=book $(LAB_ARGS)
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache build dist

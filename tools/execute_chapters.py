@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 import time
 from pathlib import Path
@@ -21,18 +20,7 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def chapters_in_toc() -> list[Path]:
-    """Notebooks listed in _toc.yml, in reading order."""
-    text = (ROOT / "_toc.yml").read_text()
-    found = []
-    for name in re.findall(r"file:\s*(\S+)", text):
-        path = ROOT / f"{name}.ipynb"
-        if path.exists():
-            found.append(path)
-    return found
+from toc import ROOT, chapter_paths
 
 
 def execute(path: Path, timeout: int) -> float:
@@ -64,7 +52,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if os.environ.get("MPLBACKEND"):
         print(f"note: ignoring MPLBACKEND={os.environ.pop('MPLBACKEND')} so that figures stay inline")
-    notebooks = [p.resolve() for p in args.notebooks] or chapters_in_toc()
+    notebooks = [p.resolve() for p in args.notebooks] or chapter_paths()
     total = 0.0
     for path in notebooks:
         print(f"executing {path.relative_to(ROOT)} ...", flush=True)
