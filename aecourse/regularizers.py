@@ -70,13 +70,14 @@ import keras
 import numpy as np
 from keras import ops
 
-__all__ = ["EPSILON", "kl_divergence", "KLSparsity", "SparsityReport", "sparsity_report"]
+from aecourse.losses import EPSILON
 
-#: Mean activations are clipped to ``[EPSILON, 1 - EPSILON]`` before taking logarithms,
-#: so that a unit whose batch mean is exactly 0 or 1 gives a large but finite penalty
-#: (about ``rho * log(rho / EPSILON)``) instead of ``inf``. ``1e-7`` is Keras' own
-#: ``keras.config.epsilon()`` default and is still distinguishable from 1 in float32.
-EPSILON = 1e-7
+__all__ = ["kl_divergence", "KLSparsity", "SparsityReport", "sparsity_report"]
+
+# Mean activations are clipped to ``[EPSILON, 1 - EPSILON]`` (:data:`aecourse.losses.EPSILON`,
+# Keras' own ``keras.config.epsilon()`` default, still distinguishable from 1 in float32)
+# before taking logarithms, so that a unit whose batch mean is exactly 0 or 1 gives a
+# large but finite penalty (about ``rho * log(rho / EPSILON)``) instead of ``inf``.
 
 
 # ------------------------------------------------------------------- validation

@@ -32,6 +32,8 @@ import math
 import numbers
 from collections import namedtuple
 
+from aecourse.nested import walk_layers
+
 __all__ = [
     "conv_output_size",
     "pool_output_size",
@@ -377,19 +379,11 @@ def _values(shape):
     return math.prod(shape)
 
 
-def _is_model(layer):
-    import keras
-
-    return isinstance(layer, keras.Model)
-
-
-def _rows(model, depth, expand_nested):
+def _rows(model, expand_nested):
     rows = []
-    for layer in model.layers if hasattr(model, "layers") else []:
+    for layer, depth in walk_layers(model, expand_nested=expand_nested):
         shape = _layer_output_shape(layer)
         rows.append(ShapeRow(layer.name, type(layer).__name__, shape, _values(shape), layer.count_params(), depth))
-        if expand_nested and _is_model(layer):
-            rows.extend(_rows(layer, depth + 1, expand_nested))
     return rows
 
 
@@ -426,4 +420,4 @@ def trace_shapes(model, expand_nested=True):
             f"model {model.name!r} is not built, so its shapes are unknown; give it an input "
             "(keras.Input(shape=...) or model.build((None, ...))) before tracing it"
         )
-    return ShapeTable(_rows(model, 0, expand_nested), model.name, model.count_params())
+    return ShapeTable(_rows(model, expand_nested), model.name, model.count_params())

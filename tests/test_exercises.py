@@ -172,7 +172,7 @@ def test_ch05_five_active_units():
 
 from scipy.linalg import subspace_angles  # noqa: E402
 
-from aecourse.data import add_noise  # noqa: E402
+from aecourse.noise import add_noise  # noqa: E402
 from aecourse.exercises import ch06, ch07  # noqa: E402
 
 

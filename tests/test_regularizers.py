@@ -7,8 +7,9 @@ import keras
 import numpy as np
 import pytest
 
+from aecourse.losses import EPSILON
 from aecourse.models import dense_autoencoder
-from aecourse.regularizers import EPSILON, KLSparsity, SparsityReport, kl_divergence, sparsity_report
+from aecourse.regularizers import KLSparsity, SparsityReport, kl_divergence, sparsity_report
 
 
 def numpy_kl_penalty(codes, rho, beta):
