@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from aecourse.nested import leaf_layers
-from aecourse.training import CompactProgress
+from aecourse.training import CompactProgress, FitResult
 from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int,
                                  message)
 
@@ -148,8 +148,8 @@ class FastRecipe:
             A ``keras.optimizers.Adam``.
 
         Example:
-            >>> FastRecipe().optimizer(234).name
-            'adam'
+            >>> type(FastRecipe().optimizer(234)).__name__
+            'Adam'
         """
         return keras.optimizers.Adam(learning_rate=self.learning_rate_schedule(steps_per_epoch))
 
@@ -263,12 +263,12 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         **overrides: fields of the recipe to change, e.g. ``epochs=10``.
 
     Returns:
-        A ``keras.callbacks.History`` with ``history["loss"]`` (mean training loss of
-        each epoch) and ``history["val_loss"]``, plus the attributes ``seconds`` (wall
-        time of the whole run), ``times`` (wall time at the end of each epoch, since the
-        start), ``epoch_seconds`` (the training part of each epoch; the first includes
-        compiling the loop), ``eval_seconds`` (total time spent on validation),
-        ``reached_at`` (wall time when ``target_loss`` was reached, or ``None``) and
+        A :class:`~aecourse.training.FitResult` with ``history["loss"]`` (mean training
+        loss of each epoch) and, with validation data, ``history["val_loss"]``; its
+        ``seconds`` (the whole run), ``times`` (wall time at the end of each epoch,
+        since the start), ``epoch_seconds`` (the training part of each epoch; the first
+        includes compiling the loop), ``eval_seconds`` (validation), ``reached_at``
+        (wall time when ``target_loss`` was reached, or ``None``), ``target_loss`` and
         ``recipe``.
 
     Raises:
@@ -281,9 +281,9 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         >>> from aecourse.models import dense_autoencoder
         >>> x = np.random.default_rng(0).random((512, 16), dtype="float32")
         >>> model = dense_autoencoder(input_shape=(16,), hidden_units=(8,), latent_dim=4)
-        >>> history = fit_fast(model, x, epochs=2, batch_size=128, jit_compile=False)
-        >>> len(history.history["loss"])
-        2
+        >>> result = fit_fast(model, x, epochs=2, batch_size=128, jit_compile=False)
+        >>> len(result.history["loss"]), result.recipe.batch_size
+        (2, 128)
     """
     where = "fit_fast"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
@@ -352,14 +352,10 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
             total += float(val_loss_of(tf.constant(xb), tf.constant(yb))) * len(xb)
         return total / len(x_val)
 
-    history = keras.callbacks.History()
-    history.set_model(model)
-    history.on_train_begin()
-    history.history = {"loss": []}
+    logs_by_name = {"loss": []}
     if validation_data is not None:
-        history.history["val_loss"] = []
-    history.times, history.epoch_seconds, history.eval_seconds = [], [], 0.0
-    history.reached_at, history.recipe = None, recipe
+        logs_by_name["val_loss"] = []
+    times, epoch_seconds, eval_seconds, reached_at = [], [], 0.0, None
     progress = CompactProgress(every=every) if every else None
     if progress is not None:
         progress.params = {"epochs": recipe.epochs}
@@ -370,19 +366,19 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         order = rng.permutation(len(x))[: steps * recipe.batch_size].reshape(steps, recipe.batch_size)
         began = time.perf_counter()
         logs = {"loss": float(run_epoch(x_all, y_all, tf.constant(order.astype("int32"))))}
-        history.epoch_seconds.append(time.perf_counter() - began)
-        history.epoch.append(epoch)
-        history.history["loss"].append(logs["loss"])
+        epoch_seconds.append(time.perf_counter() - began)
         if validation_data is not None:
             began = time.perf_counter()
             logs["val_loss"] = validate()
-            history.eval_seconds += time.perf_counter() - began
-            history.history["val_loss"].append(logs["val_loss"])
-        history.times.append(time.perf_counter() - start)
+            eval_seconds += time.perf_counter() - began
+        for name, value in logs.items():
+            logs_by_name[name].append(value)
+        times.append(time.perf_counter() - start)
         if progress is not None:
             progress.on_epoch_end(epoch, logs)
         if target_loss is not None and logs["val_loss"] <= target_loss:
-            history.reached_at = history.times[-1]
+            reached_at = times[-1]
             break
-    history.seconds = time.perf_counter() - start
-    return history
+    return FitResult(history=logs_by_name, seconds=time.perf_counter() - start, times=tuple(times),
+                     epoch_seconds=tuple(epoch_seconds), eval_seconds=eval_seconds, reached_at=reached_at,
+                     target_loss=target_loss, recipe=recipe)

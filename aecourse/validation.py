@@ -73,15 +73,21 @@ def message(where, name, expected, value, fix=None):
     return f"{text} {fix}" if fix else text
 
 
+def _number(value):
+    """``3`` for 3 and 3.0, ``0.5`` for 0.5: bounds written as a reader would."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e16 else f"{value:g}"
+
+
 def _range_phrase(kind, min_value, max_value, min_inclusive=True, max_inclusive=True):
     if min_value is not None and max_value is not None:
         left = "[" if min_inclusive else "("
         right = "]" if max_inclusive else ")"
-        return f"{kind} in {left}{min_value:g}, {max_value:g}{right}"
+        return f"{kind} in {left}{_number(min_value)}, {_number(max_value)}{right}"
     if min_value is not None:
-        return f"{kind} {'>=' if min_inclusive else '>'} {min_value:g}"
+        return f"{kind} {'>=' if min_inclusive else '>'} {_number(min_value)}"
     if max_value is not None:
-        return f"{kind} {'<=' if max_inclusive else '<'} {max_value:g}"
+        return f"{kind} {'<=' if max_inclusive else '<'} {_number(max_value)}"
     return kind
 
 

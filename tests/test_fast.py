@@ -10,7 +10,7 @@ import pytest
 
 from aecourse.models import dense_autoencoder
 from aecourse.fast import FastRecipe, fit_fast, init_output_bias
-from aecourse.training import set_seed
+from aecourse.training import FitResult, set_seed
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def small_model(**kwargs):
 
 
 @pytest.mark.parametrize("field, value, error, message", [
-    ("batch_size", 0, ValueError, "Expected `batch_size` to be an integer in [1, 1.04858e+06]. Received: batch_size=0."),
+    ("batch_size", 0, ValueError, "Expected `batch_size` to be an integer in [1, 1048576]. Received: batch_size=0."),
     ("batch_size", 2.5, TypeError, "Expected `batch_size` to be an integer in"),
     ("learning_rate", 0.0, ValueError, "Expected `learning_rate` to be a finite number in (0, 10]. "
                                        "Received: learning_rate=0.0."),
@@ -125,14 +125,17 @@ def test_init_output_bias_rejects_bad_input(x):
 def test_fit_fast_trains_and_reports(x):
     set_seed(0)
     model = small_model()
-    history = fit_fast(model, x, epochs=3, batch_size=64, validation_data=x[:64], learning_rate=0.01)
-    logs = history.history
+    result = fit_fast(model, x, epochs=3, batch_size=64, validation_data=x[:64], learning_rate=0.01)
+    assert isinstance(result, FitResult)
+    logs = result.history
     assert sorted(logs) == ["loss", "val_loss"] and len(logs["loss"]) == 3 == len(logs["val_loss"])
+    assert all(isinstance(v, float) for v in logs["loss"] + logs["val_loss"])
     assert logs["loss"][-1] < logs["loss"][0]
-    assert len(history.times) == 3 and history.times == sorted(history.times)
-    assert len(history.epoch_seconds) == 3 and history.seconds >= history.times[-1]
-    assert 0 < history.eval_seconds < history.seconds and history.reached_at is None
-    assert history.recipe.epochs == 3 and history.recipe.batch_size == 64
+    assert len(result.times) == 3 and list(result.times) == sorted(result.times)
+    assert len(result.epoch_seconds) == 3 and result.seconds >= result.times[-1]
+    assert sum(result.epoch_seconds) + result.eval_seconds <= result.seconds
+    assert 0 < result.eval_seconds < result.seconds and result.reached_at is None
+    assert result.recipe.epochs == 3 and result.recipe.batch_size == 64 and result.target_loss is None
     # the reported validation loss is Keras' own binary cross-entropy
     assert logs["val_loss"][-1] == pytest.approx(model.evaluate(x[:64], x[:64], verbose=0), rel=1e-5)
 
@@ -168,9 +171,10 @@ def test_fit_fast_full_batch_matches_keras_fit(x, jit_compile):
 
 def test_fit_fast_stops_at_the_target(x):
     set_seed(0)
-    history = fit_fast(small_model(), x, epochs=5, batch_size=64, validation_data=(x[:32], x[:32]),
-                       target_loss=10.0)
-    assert len(history.history["val_loss"]) == 1 and history.reached_at == history.times[0]
+    result = fit_fast(small_model(), x, epochs=5, batch_size=64, validation_data=(x[:32], x[:32]),
+                      target_loss=10.0)
+    assert len(result.history["val_loss"]) == 1 and result.reached_at == result.times[0]
+    assert result.target_loss == 10.0 and result.epochs == 1
 
 
 def test_fit_fast_images_and_xla(tmp_path):

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
-
-import numpy as np
 
 from aecourse.bench.runs import load_average, run_course
 
@@ -33,35 +30,28 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
         ``examples_per_second``, ``load`` and (with ``flops_per_example``) ``gflops``.
 
     Example:
+        >>> import numpy as np
         >>> x = np.random.default_rng(0).random((1024, 784), dtype="float32")
         >>> rows = ingredient_table(x, epochs=1)
         >>> [row["batch_size"] for row in rows]
         [256, 256, 256, 256, 512, 1024]
     """
-    import keras
-
     from aecourse.fast import fit_fast
     from aecourse.models import dense_autoencoder
-    from aecourse.training import set_seed
+    from aecourse.training import set_seed, train
 
     rows = []
 
-    def record(name, batch_size, times, *, whole_batches_only):
-        # fit_fast drops the last partial batch of an epoch; keras fit trains on it
-        seconds = min(times)
+    def record(name, batch_size, result, *, whole_batches_only):
+        # the fastest epoch after the first (which traces and compiles); fit_fast drops
+        # the last partial batch of an epoch, keras fit trains on it
+        seconds = min(result.epoch_seconds[1:])
         examples = (len(x_train) // batch_size) * batch_size if whole_batches_only else len(x_train)
         row = {"name": name, "batch_size": batch_size, "seconds_per_epoch": seconds,
                "examples_per_second": examples / seconds, "load": load_average()}
         if flops_per_example:
             row["gflops"] = row["examples_per_second"] * flops_per_example / 1e9
         rows.append(row)
-
-    class Clock(keras.callbacks.Callback):
-        def on_epoch_begin(self, epoch, logs=None):
-            self.began = time.perf_counter()
-
-        def on_epoch_end(self, epoch, logs=None):
-            self.times.append(time.perf_counter() - self.began)
 
     for name, batch_size, compile_kwargs in [
         ("keras fit (article)", 256, {}),
@@ -70,10 +60,8 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
         set_seed(0)
         model = dense_autoencoder()
         model.compile(optimizer="adam", loss="binary_crossentropy", **compile_kwargs)
-        clock = Clock()
-        clock.times = []
-        model.fit(x_train, x_train, batch_size=batch_size, epochs=epochs + 1, verbose=0, callbacks=[clock])
-        record(name, batch_size, clock.times[1:], whole_batches_only=False)
+        result = train(model, x_train, batch_size=batch_size, epochs=epochs + 1, every=0)
+        record(name, batch_size, result, whole_batches_only=False)
     for name, batch_size, jit in [
         ("fit_fast: compiled epoch, in-memory data", 256, False),
         ("fit_fast + XLA (the course's recipe)", 256, True),
@@ -82,8 +70,8 @@ def ingredient_table(x_train, *, epochs=3, flops_per_example=None):
     ]:
         set_seed(0)
         model = dense_autoencoder()
-        history = fit_fast(model, x_train, batch_size=batch_size, jit_compile=jit, epochs=epochs + 1)
-        record(name, batch_size, np.diff(history.times).tolist(), whole_batches_only=True)
+        result = fit_fast(model, x_train, batch_size=batch_size, jit_compile=jit, epochs=epochs + 1)
+        record(name, batch_size, result, whole_batches_only=True)
     return rows
 
 
@@ -110,6 +98,7 @@ def recipe_ablation(data, target, *, recipe=None, max_epochs=30, seed=0, log=Non
         (seconds or ``None``), ``final_test_loss``, ``test_loss``, ``times`` and ``load``.
 
     Example:
+        >>> import numpy as np
         >>> from aecourse.fast import FastRecipe
         >>> x = np.random.default_rng(0).random((256, 784), dtype="float32")
         >>> rows = recipe_ablation((x, x[:64]), target=0.5, max_epochs=1,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 
@@ -43,45 +42,21 @@ def run_article(data, *, epochs=50, batch_size=256, seed=0):
         >>> result["epochs"], len(result["test_loss"])
         (1, 1)
     """
-    import keras
-
     from aecourse.models import dense_autoencoder
-    from aecourse.training import set_seed
+    from aecourse.training import set_seed, train
 
     x_train, x_test = data
     set_seed(seed)
     model = dense_autoencoder()
     model.compile(optimizer="adam", loss="binary_crossentropy")
-
-    class Clock(keras.callbacks.Callback):
-        def on_train_begin(self, logs=None):
-            self.start, self.times, self.eval_seconds, self.epoch_seconds = time.perf_counter(), [], 0.0, []
-
-        def on_epoch_begin(self, epoch, logs=None):
-            self.epoch_start, self.epoch_eval = time.perf_counter(), 0.0
-
-        def on_test_begin(self, logs=None):
-            self.eval_start = time.perf_counter()
-
-        def on_test_end(self, logs=None):
-            self.epoch_eval += time.perf_counter() - self.eval_start
-
-        def on_epoch_end(self, epoch, logs=None):
-            now = time.perf_counter()
-            self.times.append(now - self.start)
-            self.epoch_seconds.append(now - self.epoch_start - self.epoch_eval)
-            self.eval_seconds += self.epoch_eval
-
-    clock = Clock()
-    start = time.perf_counter()
-    history = model.fit(x_train, x_train, epochs=epochs, batch_size=batch_size, shuffle=True,
-                        validation_data=(x_test, x_test), verbose=0, callbacks=[clock])
-    seconds = time.perf_counter() - start
-    losses = [float(v) for v in history.history["val_loss"]]
+    result = train(model, x_train, epochs=epochs, batch_size=batch_size, shuffle=True,
+                   validation_data=x_test, every=0)
+    losses = result.history["val_loss"]
     return {"recipe": f"Adam 1e-3, batch {batch_size}, {epochs} epochs, keras fit",
-            "test_loss": losses, "times": clock.times, "seconds": seconds, "eval_seconds": clock.eval_seconds,
-            "epoch_seconds": clock.epoch_seconds, "final_test_loss": losses[-1], "epochs": len(losses),
-            "batch_size": batch_size, "examples_per_epoch": len(x_train)}
+            "test_loss": losses, "times": list(result.times), "seconds": result.seconds,
+            "eval_seconds": result.eval_seconds, "epoch_seconds": list(result.epoch_seconds),
+            "final_test_loss": losses[-1], "epochs": len(losses), "batch_size": batch_size,
+            "examples_per_epoch": len(x_train)}
 
 
 def run_course(data, target, *, recipe=None, seed=0):
@@ -113,18 +88,18 @@ def run_course(data, target, *, recipe=None, seed=0):
     x_train, x_test = data
     set_seed(seed)
     model = dense_autoencoder()
-    history = fit_fast(model, x_train, recipe=recipe, validation_data=x_test, target_loss=target, seed=seed)
-    losses = history.history["val_loss"]
+    result = fit_fast(model, x_train, recipe=recipe, validation_data=x_test, target_loss=target, seed=seed)
+    losses = result.history["val_loss"]
     steps = recipe.steps_per_epoch(len(x_train))
     return {"recipe": (f"Adam one-cycle peak {recipe.learning_rate:g}, batch {recipe.batch_size}, "
                        f"{recipe.epochs}-epoch schedule, compiled epoch loop"
                        + (", XLA" if recipe.jit_compile else "")
                        + (", output-bias init" if recipe.init_output_bias else "")),
-            "test_loss": losses, "times": history.times, "seconds": history.seconds,
-            "eval_seconds": history.eval_seconds, "epoch_seconds": history.epoch_seconds,
+            "test_loss": losses, "times": list(result.times), "seconds": result.seconds,
+            "eval_seconds": result.eval_seconds, "epoch_seconds": list(result.epoch_seconds),
             "final_test_loss": losses[-1], "epochs": len(losses),
             "batch_size": recipe.batch_size, "examples_per_epoch": steps * recipe.batch_size,
-            "reached": history.reached_at is not None, "reached_at": history.reached_at}
+            "reached": result.reached_at is not None, "reached_at": result.reached_at}
 
 
 def throughput(run, flops_per_example, peak_gflops):
