@@ -43,8 +43,9 @@ execute: install
 data: install
 	$(BIN)/python tools/get_data.py
 
+# As root (a container, say), Jupyter refuses to start without --allow-root.
 lab: install
-	$(BIN)/jupyter lab --notebook-dir=book $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=book $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 clean:
 	rm -rf _build .pytest_cache build dist
