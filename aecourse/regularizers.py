@@ -336,32 +336,6 @@ class SparsityReport:
     def __str__(self) -> str:
         return self.summary()
 
-    def plot(self, ax=None, *, bins=30, log=False, title=None, **hist_kwargs):
-        """Histogram of the per-unit mean activations ``rho_hat``.
-
-        Args:
-            ax: Matplotlib Axes to draw on; a new figure when ``None``.
-            bins: histogram bins (number or edges).
-            log: logarithmic count axis.
-            title: title of the Axes.
-            **hist_kwargs: passed to ``Axes.hist``.
-
-        Returns:
-            The Figure drawn on.
-        """
-        if ax is None:
-            import matplotlib.pyplot as plt
-
-            fig, ax = plt.subplots(figsize=(4.5, 3))
-        else:
-            fig = ax.figure
-        ax.hist(self.rho_hat, bins=bins, log=log, **hist_kwargs)
-        ax.set_xlabel("mean activation of a unit (rho_hat)")
-        ax.set_ylabel("units")
-        if title:
-            ax.set_title(title)
-        return fig
-
 
 def sparsity_report(codes, threshold=0.1):
     """Measure the sparsity of a batch of codes: mean activations, active and dead units.
@@ -374,8 +348,8 @@ def sparsity_report(codes, threshold=0.1):
             counts every non-zero activation.
 
     Returns:
-        A :class:`SparsityReport`; ``print`` it for a summary, call ``.plot()`` for the
-        histogram of ``rho_hat``, use ``.as_dict()`` for a table row.
+        A :class:`SparsityReport`; ``print`` it for a summary, use ``.as_dict()`` for a
+        table row, and :func:`aecourse.viz.plot_rho_hat` for the histogram of ``rho_hat``.
 
     Raises:
         ValueError: if ``codes`` is not a non-empty 2-D array of finite numbers, or

@@ -270,17 +270,6 @@ def test_sparsity_report_on_hand_made_codes():
     assert sparsity_report(codes, threshold=0.0).dead_units.tolist() == [1]
 
 
-def test_sparsity_report_plot():
-    import matplotlib.pyplot as plt
-
-    report = sparsity_report(np.random.default_rng(0).uniform(size=(20, 8)))
-    fig = report.plot(title="codes")
-    assert fig.axes[0].get_title() == "codes"
-    assert fig.axes[0].get_xlabel() == "mean activation of a unit (rho_hat)"
-    fig2, ax = plt.subplots()
-    assert report.plot(ax=ax, bins=5) is fig2
-
-
 @pytest.mark.parametrize(
     "codes, kwargs, error, message",
     [

@@ -1,19 +1,128 @@
-"""Tests of aecourse.viz: each helper returns a Figure (Agg backend) for flat and image input."""
+"""Tests of aecourse.viz: the plot contract (ax/fig, never clear, kwargs, display objects), and
+what each helper draws, for flat and image input."""
 
 import matplotlib
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
 from aecourse import viz
+from aecourse.regularizers import sparsity_report
 
 RNG = np.random.default_rng(0)
 FLAT = RNG.random((12, 784)).astype("float32")
 IMAGES = FLAT.reshape(12, 28, 28, 1)
+Y = np.r_[np.zeros(20, int), np.ones(20, int)]
+S = RNG.normal(size=40) + Y
+
+# every single-Axes helper, called with valid data
+AX_HELPERS = {
+    "plot_history": lambda **kw: viz.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2]}, **kw),
+    "plot_latent": lambda **kw: viz.plot_latent(RNG.normal(size=(30, 2)), np.arange(30) % 3, **kw),
+    "plot_latent_grid": lambda **kw: viz.plot_latent_grid(lambda z: np.zeros((len(z), 16)), n=3, **kw),
+    "plot_roc": lambda **kw: viz.plot_roc(Y, S, threshold=0.5, **kw),
+    "plot_code_heatmap": lambda **kw: viz.plot_code_heatmap(RNG.random((6, 8)), labels=np.arange(6) % 2, **kw),
+    "plot_rho_hat": lambda **kw: viz.plot_rho_hat(sparsity_report(RNG.random((10, 8))), **kw),
+}
+# every grid helper
+GRID_HELPERS = {
+    "plot_images": lambda **kw: viz.plot_images(FLAT[:6], labels=range(6), ncols=3, **kw),
+    "plot_reconstructions": lambda **kw: viz.plot_reconstructions(FLAT, FLAT * 0.5, n=4, show_error=True, **kw),
+    "plot_image_rows": lambda **kw: viz.plot_image_rows([FLAT, FLAT * 0.5], ["a", "b"], n=4, **kw),
+    "plot_codes": lambda **kw: viz.plot_codes(RNG.random((5, 32)), labels=range(5), **kw),
+}
 
 
 def test_backend_is_agg():
     assert matplotlib.get_backend().lower() == "agg"
+
+
+# --------------------------------------------------------------------- contract
+
+
+@pytest.mark.parametrize("name", sorted(AX_HELPERS))
+def test_ax_helpers_make_a_figure_only_when_none_is_given(name):
+    before = len(plt.get_fignums())
+    display = AX_HELPERS[name]()
+    assert len(plt.get_fignums()) == before + 1
+    assert display.ax in display.figure.axes and display.axes[0] is display.ax
+    fig, (left, right) = plt.subplots(1, 2)
+    (kept,) = left.plot([0, 1], [1, 0])
+    count = len(plt.get_fignums())
+    display = AX_HELPERS[name](ax=right)
+    assert len(plt.get_fignums()) == count  # no new figure
+    assert display.ax is right and display.figure is fig
+    assert list(left.lines) == [kept] and left in fig.axes  # the other Axes is untouched
+
+
+@pytest.mark.parametrize("name", sorted(AX_HELPERS))
+def test_ax_helpers_reject_what_is_not_an_axes(name):
+    with pytest.raises(TypeError, match=f"{name}: Expected `ax` to be a Matplotlib Axes or None"):
+        AX_HELPERS[name](ax=plt.figure())
+
+
+@pytest.mark.parametrize("name", sorted(GRID_HELPERS))
+def test_grid_helpers_never_clear_a_figure_they_were_given(name):
+    fig = plt.figure()
+    fig.add_subplot().plot([0, 1])
+    with pytest.raises(ValueError, match=f"{name}: Expected `fig` to be an empty Figure or SubFigure. "
+                                         "Received: fig='a figure with 1 Axes'.*never clears"):
+        GRID_HELPERS[name](fig=fig)
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) == 1
+    # an empty figure, or a free part of a figure, is drawn into
+    empty = plt.figure()
+    assert GRID_HELPERS[name](fig=empty).figure is empty
+    whole = plt.figure()
+    (top, bottom) = whole.subfigures(2, 1)
+    top.add_subplot().plot([1, 2])
+    display = GRID_HELPERS[name](fig=bottom)
+    assert display.figure is bottom and len(top.axes) == 1 and len(top.axes[0].lines) == 1
+    assert set(display.axes) <= set(whole.axes)
+    with pytest.raises(TypeError, match="Expected `fig` to be a Matplotlib Figure or SubFigure"):
+        GRID_HELPERS[name](fig=top.axes[0])
+
+
+@pytest.mark.parametrize("name", sorted(GRID_HELPERS))
+def test_grid_displays_list_axes_as_the_figure_does(name):
+    display = GRID_HELPERS[name]()
+    assert isinstance(display, viz.ImageGridDisplay)
+    assert list(display.axes) == display.figure.axes
+    assert display.grid.shape == display.shape and display.grid[0, 0] is display.axes[0]
+    assert all(image.axes in display.axes for image in display.images)
+    assert repr(display).startswith("<ImageGridDisplay: ")
+
+
+def test_keyword_arguments_reach_matplotlib():
+    assert viz.plot_images(FLAT[:2], interpolation="bilinear").images[0].get_interpolation() == "bilinear"
+    assert viz.plot_image_rows([FLAT[:2]], cmap="magma", alpha=0.5).images[0].get_alpha() == 0.5
+    assert viz.plot_history({"loss": [1, 2]}, linewidth=3).lines["loss"].get_linewidth() == 3
+    assert viz.plot_latent(np.zeros((3, 2)), marker="x").collections[None].get_paths()
+    assert viz.plot_roc(Y, S, color="red").line.get_color() == "red"
+    bars = viz.plot_rho_hat(np.array([0.1, 0.2]), color="green").patches
+    assert bars[0].get_facecolor() == matplotlib.colors.to_rgba("green")
+
+
+def test_displays_show_only_the_figure_in_jupyter(monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    # a pyplot figure is shown by the inline backend at the end of the cell: nothing more
+    viz.plot_images(FLAT[:2])._ipython_display_()
+    assert shown == []
+    # a figure made without pyplot is shown once, as a figure (not as text)
+    fig = Figure()
+    viz.plot_history({"loss": [1, 2]}, ax=fig.subplots())._ipython_display_()
+    assert shown == [fig]
+    assert repr(viz.plot_history({"loss": [1, 2]})) == "<CurvesDisplay: 1 Axes>"
+
+
+def test_displays_are_frozen():
+    display = viz.plot_history({"loss": [1, 2]})
+    with pytest.raises(AttributeError):
+        display.ax = None
+
+
+# ----------------------------------------------------------------------- images
 
 
 @pytest.mark.parametrize("x,shape", [(FLAT, None), (IMAGES, None), (IMAGES[..., 0], None),
@@ -35,17 +144,14 @@ def test_as_images_rejects_non_square_flat_input():
 
 @pytest.mark.parametrize("x", [FLAT, IMAGES])
 def test_plot_images(x):
-    fig = viz.plot_images(x, labels=list(range(12)), ncols=5)
-    assert isinstance(fig, Figure)
-    shown = [ax for ax in fig.axes if ax.images]
-    assert len(shown) == 12 and shown[3].get_title() == "3"
+    display = viz.plot_images(x, labels=list(range(12)), ncols=5, title="digits")
+    assert display.shape == (3, 5) and len(display.images) == 12
+    assert display.axes[3].get_title() == "3" and not display.axes[-1].axison  # unused cell switched off
+    np.testing.assert_array_equal(display.images[0].get_array(), x[0].reshape(28, 28))
+    assert display.figure._suptitle.get_text() == "digits"
 
 
-def test_plot_images_into_existing_figure_and_errors():
-    import matplotlib.pyplot as plt
-
-    fig = plt.figure()
-    assert viz.plot_images(FLAT[:3], fig=fig) is fig
+def test_plot_images_errors():
     with pytest.raises(ValueError, match="3 images but 2 labels"):
         viz.plot_images(FLAT[:3], labels=[1, 2])
     with pytest.raises(ValueError, match="empty batch"):
@@ -54,43 +160,60 @@ def test_plot_images_into_existing_figure_and_errors():
 
 @pytest.mark.parametrize("x", [FLAT, IMAGES])
 def test_plot_reconstructions(x):
-    fig = viz.plot_reconstructions(x, x * 0.5, n=6, show_error=True)
-    assert isinstance(fig, Figure)
-    assert len([ax for ax in fig.axes if ax.images]) == 18
-    assert fig.axes[0].get_ylabel() == "original"
-    error = fig.axes[12].images[0].get_array()
+    display = viz.plot_reconstructions(x, x * 0.5, n=6, show_error=True)
+    assert display.shape == (3, 6) and len(display.images) == 18
+    assert display.grid[0, 0].get_ylabel() == "original"
+    error = display.grid[2, 0].images[0].get_array()
     np.testing.assert_allclose(error, np.abs(x[0] - x[0] * 0.5).reshape(28, 28), rtol=1e-6)
 
 
 def test_plot_reconstructions_rejects_mismatch():
-    with pytest.raises(ValueError, match=r"originals have shape \(12, 784\) but reconstructions have shape \(12, 28, 28, 1\)"):
+    with pytest.raises(ValueError, match=r"originals have shape \(12, 784\) but reconstructions have shape "
+                                         r"\(12, 28, 28, 1\)"):
         viz.plot_reconstructions(FLAT, IMAGES)
 
 
-def test_plot_codes_images_and_heatmap():
+def test_plot_codes_and_heatmap():
     codes = RNG.random((10, 32))
-    fig = viz.plot_codes(codes, code_shape=(4, 8), labels=range(10))
-    assert isinstance(fig, Figure) and fig.axes[0].images[0].get_array().shape == (4, 8)
-    assert viz.plot_codes(codes).axes[0].images[0].get_array().shape == (4, 8)
-    fig = viz.plot_codes(codes, mode="heatmap", labels=np.arange(10)[::-1])
-    assert fig.axes[0].images[0].get_array().shape == (10, 32)
+    display = viz.plot_codes(codes, code_shape=(4, 8), labels=range(10))
+    assert display.images[0].get_array().shape == (4, 8) and display.axes[2].get_title() == "2"
+    # one colour scale for all codes
+    assert len({image.get_clim() for image in display.images}) == 1
+    assert display.images[0].get_clim() == pytest.approx((codes.min(), codes.max()), rel=1e-6)
+    assert viz.plot_codes(codes).images[0].get_array().shape == (4, 8)
+    heat = viz.plot_code_heatmap(codes, labels=np.arange(10)[::-1])
+    np.testing.assert_allclose(heat.image.get_array(), codes[::-1], rtol=1e-6)
+    assert heat.colorbar.ax in heat.figure.axes
     with pytest.raises(ValueError, match=r"code_shape=\(2, 4, 4\)\): holds 32 values, but the codes have 30"):
         viz.plot_codes(RNG.random((3, 30)), code_shape=(2, 4, 4))
-    with pytest.raises(ValueError, match="expected 'images' or 'heatmap'"):
-        viz.plot_codes(codes, mode="bars")
+    with pytest.raises(ValueError, match="plot_codes: Expected `n` to be an integer >= 1. Received: n=0."):
+        viz.plot_codes(codes, n=0)
 
 
-def test_plot_history():
-    fig = viz.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2], "mse": [1, 1, 1]}, metrics=["loss"])
-    assert isinstance(fig, Figure) and len(fig.axes[0].lines) == 2
+def test_plot_history_reads_fit_results_histories_and_dicts():
+    display = viz.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2], "mse": [1, 1, 1]}, metrics=["loss"])
+    assert sorted(display.lines) == ["loss", "val_loss"] and len(display.ax.lines) == 2
+    np.testing.assert_array_equal(display.lines["val_loss"].get_ydata(), [3, 2.5, 2])
     with pytest.raises(ValueError, match=r"no values logged for \['acc'\]"):
         viz.plot_history({"loss": [1]}, metrics=["acc"])
-    with pytest.raises(TypeError, match="expected a keras History"):
+    with pytest.raises(TypeError, match="expected a FitResult, a keras History"):
         viz.plot_history([1, 2])
 
 
 def test_plot_latent():
-    fig = viz.plot_latent(RNG.normal(size=(50, 2)), np.arange(50) % 5)
-    assert isinstance(fig, Figure) and len(fig.axes[0].collections) == 5
+    display = viz.plot_latent(RNG.normal(size=(50, 2)), np.arange(50) % 5)
+    assert sorted(display.collections) == ["0", "1", "2", "3", "4"] and len(display.ax.collections) == 5
+    assert display.legend is display.ax.get_legend()
     with pytest.raises(ValueError, match=r"expected codes of shape \(n, 2\)"):
         viz.plot_latent(RNG.normal(size=(50, 3)))
+
+
+def test_plot_rho_hat_counts_like_numpy():
+    report = sparsity_report(RNG.uniform(size=(20, 8)))
+    display = viz.plot_rho_hat(report, bins=5, title="codes")
+    counts, edges = np.histogram(report.rho_hat, bins=5)
+    np.testing.assert_array_equal(display.counts, counts)
+    np.testing.assert_allclose(display.edges, edges)
+    assert display.ax.get_title() == "codes" and display.ax.get_xlabel() == "mean activation of a unit (rho_hat)"
+    with pytest.raises(ValueError, match="Expected `report` to be a SparsityReport or a 1-D array"):
+        viz.plot_rho_hat(np.zeros((2, 2)))

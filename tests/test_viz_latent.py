@@ -16,8 +16,9 @@ RNG = np.random.default_rng(0)
 @pytest.mark.parametrize("shape", [(8, 784), (8, 28, 28, 1), (8, 28, 28)])
 def test_plot_image_rows(shape):
     x = RNG.random(shape)
-    fig = viz.plot_image_rows([x, x * 0.5, x], ["noisy", "output", "clean"], n=5)
-    assert isinstance(fig, Figure)
+    display = viz.plot_image_rows([x, x * 0.5, x], ["noisy", "output", "clean"], n=5)
+    assert isinstance(display.figure, Figure) and display.shape == (3, 5)
+    fig = display.figure
     shown = [ax for ax in fig.axes if ax.images]
     assert len(shown) == 15
     assert [fig.axes[i * 5].get_ylabel() for i in range(3)] == ["noisy", "output", "clean"]
@@ -80,7 +81,7 @@ def test_plot_latent_grid_uses_predict_quietly():
 
     model = Model()
     fig, ax = viz._pyplot().subplots()
-    assert viz.plot_latent_grid(model, n=3, ax=ax) is fig
+    assert viz.plot_latent_grid(model, n=3, ax=ax).figure is fig
     assert model.verbose == 0
 
 
