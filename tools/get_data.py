@@ -104,7 +104,8 @@ def get_data(quiet: bool = False) -> bool:
         if found:
             print(f"make data: installed Debian's {DEBIAN_PACKAGE}. {found}")
             return True
-        tried.append(f"Debian's package: {DEBIAN_PACKAGE} is installed but the loaders do not find its files")
+        tried.append(f"Debian's package: {DEBIAN_PACKAGE} is installed but the loaders do not find its "
+                     f"files (restore them with `apt-get install --reinstall {DEBIAN_PACKAGE}`)")
     found = download(tried)
     if found:
         print(f"make data: downloaded and verified. {found}")
