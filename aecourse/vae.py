@@ -677,8 +677,9 @@ def log_mean_exp(values, axis=-1):
     """``log(mean(exp(values)))`` along ``axis``, computed without overflow or underflow.
 
     Subtracts the largest value first: ``m + log(mean(exp(values - m)))``. The naive
-    formula overflows for values above about 709 and gives ``-inf`` below about -745,
-    where log-likelihoods of images usually lie.
+    formula overflows for values above about 709 and gives ``-inf`` below about -745
+    in float64 (below about -104 in float32), where the log-weights of images lie:
+    about minus their log-likelihood in nats.
 
     Args:
         values: an array of numbers (``-inf`` allowed: a weight of 0).
