@@ -166,6 +166,11 @@ class Threshold:
         validation_fpr: the fraction of normal validation examples it flags.
         validation_recall: the fraction of anomalous validation examples it flags
             (``None`` when the validation data held no anomalies).
+
+    Example:
+        >>> t = choose_threshold(np.array([0.1, 0.2, 0.3, 0.4]), max_fpr=0.25)
+        >>> t.method, t.n_validation, t.validation_fpr
+        ('fpr', 4, 0.25)
     """
 
     threshold: float
@@ -175,7 +180,18 @@ class Threshold:
     validation_recall: float | None
 
     def flag(self, scores):
-        """``True`` where a score exceeds the threshold."""
+        """``True`` where a score exceeds the threshold.
+
+        Args:
+            scores: a 1-d array of anomaly scores.
+
+        Returns:
+            A boolean array, one flag per score.
+
+        Example:
+            >>> Threshold(0.5, "fpr", 10, 0.0, None).flag([0.2, 0.5, 0.7]).tolist()
+            [False, False, True]
+        """
         return _scores(scores, "Threshold.flag") > self.threshold
 
 

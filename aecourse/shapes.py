@@ -252,6 +252,11 @@ ShapeRow.__doc__ = """One row of a :class:`ShapeTable`: ``(name, kind, output_sh
 (``(28, 28, 1)``), ``values`` is the number of values per example (their product),
 ``params`` the layer's parameter count and ``depth`` the nesting level (0 for the
 model's own layers, 1 inside a nested model, ...).
+
+Example:
+    >>> row = ShapeRow("flatten", "Flatten", (1152,), 1152, 0, depth=1)
+    >>> row.values, row.depth
+    (1152, 1)
 """
 
 
@@ -277,9 +282,12 @@ class ShapeTable:
         total_params: parameter count of the whole model.
 
     Example:
-        >>> table = trace_shapes(model)                     # doctest: +SKIP
-        >>> table.shape_of("flatten"), table["flatten"].values  # doctest: +SKIP
+        >>> from aecourse.models import conv_autoencoder
+        >>> table = trace_shapes(conv_autoencoder())
+        >>> table.shape_of("flatten"), table["flatten"].values
         ((1152,), 1152)
+        >>> len(table) == len(table.rows), table.total_params
+        (True, 209419)
     """
 
     _headers = ("layer", "type", "output shape", "values", "params")
@@ -307,7 +315,21 @@ class ShapeTable:
         return self.rows[key]
 
     def shape_of(self, name):
-        """Output shape (without the batch axis) of the layer called ``name``."""
+        """Output shape (without the batch axis) of the layer called ``name``.
+
+        Args:
+            name: a layer's name.
+
+        Returns:
+            A tuple, such as ``(3, 3, 128)``.
+
+        Raises:
+            KeyError: if no layer has that name (the message lists the names).
+
+        Example:
+            >>> ShapeTable([ShapeRow("code", "Dense", (10,), 10, 110)]).shape_of("code")
+            (10,)
+        """
         return self[name].output_shape
 
     def _cells(self):

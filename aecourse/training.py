@@ -96,7 +96,20 @@ class CompactProgress(keras.callbacks.Callback):
         self._epochs = self.params.get("epochs") if self.params else None
 
     def format_line(self, epoch, logs, elapsed):
-        """The printed line for ``epoch`` (1-based) with ``logs`` after ``elapsed`` seconds."""
+        """The printed line for ``epoch`` (1-based) with ``logs`` after ``elapsed`` seconds.
+
+        Args:
+            epoch: the epoch number, counted from 1.
+            logs: the logged values, ``{name: value}``.
+            elapsed: seconds since training began.
+
+        Returns:
+            The line, without a newline.
+
+        Example:
+            >>> CompactProgress().format_line(3, {"loss": 0.25, "val_loss": 0.00002}, 4.56)
+            'epoch 3/3  loss 0.2500  val_loss 2.000e-05  [4.6 s]'
+        """
         total = self._epochs or epoch
         width = len(str(total))
         names = self.metrics if self.metrics is not None else [k for k in logs if k != "learning_rate"]
@@ -166,6 +179,10 @@ class FitResult:
 
         Raises:
             ValueError: if nothing was logged under ``name``.
+
+        Example:
+            >>> FitResult({"loss": [0.3, 0.2]}, 1.0, (0.5, 1.0), (0.5, 0.5)).final()
+            0.2
         """
         if not self.history.get(name):
             raise ValueError(message("FitResult.final", "name", f"one of {sorted(self.history)}", name))

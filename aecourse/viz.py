@@ -259,8 +259,9 @@ class HistogramDisplay(_OneAxes):
 
     Example:
         >>> from aecourse.regularizers import sparsity_report
-        >>> plot_rho_hat(sparsity_report(np.eye(4)), bins=2).counts.tolist()
-        [4.0, 0.0]
+        >>> report = sparsity_report(np.array([[0.0, 0.2, 0.9], [0.0, 0.4, 0.7]]))
+        >>> plot_rho_hat(report, bins=[0, 0.5, 1]).counts.tolist()
+        [2.0, 1.0]
     """
 
     figure: object
