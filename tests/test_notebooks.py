@@ -1,19 +1,23 @@
 """Checks of the chapters as stored: one clean top-to-bottom run, nothing stray.
 
-nbval (run over book/ by the same pytest command) re-executes every chapter and
-compares the cells tagged nbval-check-output; these tests check what is stored.
+The same pytest command re-executes every chapter (conftest.py) and compares the cells
+tagged nbval-check-output; these tests check what is stored.
 """
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from toc import toc_entries  # noqa: E402  (_toc.yml is read in one place)
+
 BOOK = ROOT / "book"
 NOTEBOOKS = sorted(p for p in BOOK.glob("*.ipynb"))
-TOC_FILES = re.findall(r"file:\s*(\S+)", (ROOT / "_toc.yml").read_text())
+TOC_FILES = toc_entries()
 
 
 def code_cells(path):
@@ -75,7 +79,7 @@ if importlib.util.find_spec("aecourse") is None:
     if "google.colab" in sys.modules:  # Colab already has TensorFlow and Keras: add only the package
         %pip install --quiet --no-deps "aecourse @ git+https://github.com/aecourse/aecourse"
     else:
-        %pip install --quiet "aecourse @ git+https://github.com/aecourse/aecourse\""""
+        %pip install --quiet "aecourse[chapters] @ git+https://github.com/aecourse/aecourse\""""
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

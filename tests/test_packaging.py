@@ -2,7 +2,7 @@
 
 * Every third-party import of the package, the chapters, the tests and the tools is
   declared in pyproject.toml: the package's own imports as core dependencies, the
-  chapters' in the ``book`` extra, the tests' and tools' in an extra.
+  chapters' in the ``chapters`` extra, the tests' and tools' in an extra.
 * The wheel (built without network) holds every module of the source tree, exercises
   and benchmark included, the benchmark results, and nothing else.
 * Installed non-editable into a fresh virtual environment that cannot see the
@@ -107,7 +107,7 @@ def local_modules():
 SOURCES = {
     # where the imports are: which groups of pyproject.toml may declare them
     "the package (aecourse/)": (sorted(PACKAGE.rglob("*.py")), ("core",)),
-    "the chapters (book/*.ipynb)": (sorted((ROOT / "book").glob("*.ipynb")), ("core", "book")),
+    "the chapters (book/*.ipynb)": (sorted((ROOT / "book").glob("*.ipynb")), ("core", "chapters")),
     "the tests and tools": (sorted([*(ROOT / "tests").glob("*.py"), *(ROOT / "tools").glob("*.py"),
                                     *ROOT.glob("conftest.py")]), None),
 }
@@ -192,8 +192,8 @@ def test_wheel_metadata(wheel):
                 if line.startswith("Requires-Dist:")]
     core = {canonicalize_name(r.name) for r in requires if r.marker is None or "extra" not in str(r.marker)}
     assert {"keras", "numpy", "scipy", "scikit-learn", "matplotlib", "mlxtend"} <= core
-    assert "pandas" not in core, "pandas is for the chapters: the book extra"
-    for extra in ("book", "lab", "test"):
+    assert "pandas" not in core, "pandas is for the chapters: the chapters extra"
+    for extra in ("chapters", "book", "lab", "test"):
         assert f"\nProvides-Extra: {extra}\n" in meta
 
 
