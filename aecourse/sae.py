@@ -262,7 +262,7 @@ class SparseAutoencoder(keras.Model):
         return x_hat
 
     def _aux_loss(self, inputs, pre, z, x_hat):
-        """Gao et al.'s AuxK loss: the ``aux_k`` largest dead latents model the residual."""
+        """Gao et al.'s AuxK loss: the ``aux_k`` largest dead latents model the residual (normalised MSE)."""
         fired = ops.cast(ops.any(z > 0, axis=0), "float32")
         batch = ops.cast(ops.shape(inputs)[0], "float32")
         since = (self.examples_since_fired + batch) * (1.0 - fired)
@@ -271,7 +271,9 @@ class SparseAutoencoder(keras.Model):
         masked = ops.where(dead, pre, ops.full_like(pre, -1e9))
         z_aux = ops.relu(ops.where(_topk_mask(masked, self.aux_k) > 0, masked, ops.zeros_like(masked)))
         residual = ops.stop_gradient(ops.cast(inputs, self.compute_dtype) - x_hat)
-        return ops.mean(ops.square(residual - ops.matmul(z_aux, self._decoder_rows())))
+        error = ops.mean(ops.square(residual - ops.matmul(z_aux, self._decoder_rows())))
+        spread = ops.mean(ops.square(residual - ops.mean(residual, axis=0, keepdims=True)))
+        return error / ops.maximum(spread, 1e-12)
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -362,8 +364,9 @@ def sparse_autoencoder(input_shape, latent_dim, *, k=None, l1=0.0, tied=False, u
       training, a latent that has not fired for ``dead_after`` training examples counts
       as dead, and the ``aux_k`` largest dead pre-activations (through a ReLU) are asked
       to reconstruct what the model missed, ``e = x - x_hat`` (held fixed), adding
-      ``aux_coefficient * mean((e - W_dec z_aux)^2)`` to the loss. Dead latents then get
-      a gradient and can come back. Gao et al. use ``aux_coefficient = 1/32``, ``aux_k``
+      ``aux_coefficient`` times the normalised MSE of that fit,
+      ``mean((e - W_dec z_aux)^2) / mean((e - mean(e))^2)`` over the batch, to the loss
+      (as in OpenAI's code). Dead latents then get a gradient and can come back. Gao et al. use ``aux_coefficient = 1/32``, ``aux_k``
       a power of two near ``d / 2`` and 10 million tokens for ``dead_after``. The term is
       part of the loss ``fit`` logs (a constant when no latent is dead); predictions
       and :func:`evaluate_sae` never include it.
@@ -694,6 +697,18 @@ class ClassSpecificity:
         return ~np.isnan(self.share)
 
     @property
+    def overall(self) -> float:
+        """The layer's summary share: ``sum_j max_c m[c, j] / sum_j sum_c m[c, j]``.
+
+        Of all the class-averaged activation of the layer, the fraction that sits on
+        each unit's top class; the same as the units' shares averaged with weights
+        ``sum_c m[c, j]`` (their activation mass), so units that rarely fire count
+        little and never-firing units not at all.
+        """
+        total = float(self.class_means.sum())
+        return float(self.class_means.max(axis=0).sum()) / total if total > 0 else float("nan")
+
+    @property
     def median(self) -> float:
         """Median share over the units that fire (NaN if none does)."""
         return float(np.median(self.share[self.alive])) if self.alive.any() else float("nan")
@@ -730,6 +745,8 @@ def class_specificity(activations, labels):
         >>> result = class_specificity(acts, np.array([0, 0, 1]))
         >>> result.share.tolist(), result.top_class.tolist()  # the third unit never fires
         ([0.75, 0.5, nan], [1, 0, -1])
+        >>> round(result.overall, 4)  # (3 + 0.5) / (4 + 1)
+        0.7
     """
     where = "class_specificity"
     a = _matrix(activations, "activations", where)

@@ -272,7 +272,8 @@ def test_aux_loss_is_only_added_in_training_and_matches_numpy():
     sae(x, training=True)
     pre, z, x_hat = numpy_sae(sae, x)
     residual = x - x_hat
-    assert float(sae.losses[0]) == pytest.approx(0.5 * np.mean(residual ** 2), rel=1e-5)
+    spread = np.mean((residual - residual.mean(axis=0)) ** 2)
+    assert float(sae.losses[0]) == pytest.approx(0.5 * np.mean(residual ** 2) / spread, rel=1e-5)
     fired = (z > 0).any(axis=0)
     np.testing.assert_array_equal(sae.examples_since_fired.numpy(), np.where(fired, 0.0, 8.0))
     # make every latent that did not fire look dead: the top aux_k of them (through a ReLU) model the residual
@@ -281,7 +282,7 @@ def test_aux_loss_is_only_added_in_training_and_matches_numpy():
     masked = np.where(fired, -1e9, pre)
     z_aux = numpy_topk(masked, 3)
     dictionary = sae.dictionary.astype(np.float64)
-    expected = 0.5 * np.mean((residual - z_aux @ dictionary) ** 2)
+    expected = 0.5 * np.mean((residual - z_aux @ dictionary) ** 2) / spread
     assert float(sae.losses[0]) == pytest.approx(expected, rel=1e-4)
     np.testing.assert_array_equal(sae.examples_since_fired.numpy(), np.where(fired, 0.0, 1008.0))
 
@@ -470,6 +471,9 @@ def test_class_specificity_against_loops():
     assert math.isnan(result.share[4]) and result.top_class[4] == -1
     assert result.alive.tolist() == [True] * 4 + [False]
     assert result.median == pytest.approx(float(np.median(result.share[:4])))
+    mass = np.array([sum(acts[labels == c, j].mean() for c in range(3)) for j in range(5)])
+    weighted = sum(mass[j] * result.share[j] for j in range(4)) / mass.sum()
+    assert result.overall == pytest.approx(weighted, rel=1e-12)
     assert result.fraction_above(0.5) == pytest.approx(float(np.mean(result.share[:4] > 0.5)))
     assert result.class_means.shape == (3, 5) and result.classes.tolist() == [0, 1, 2]
 
