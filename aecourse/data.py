@@ -43,6 +43,7 @@ __all__ = [
     "load_mnist",
     "load_fashion_mnist",
     "read_idx",
+    "split_validation",
     "MNIST_SOURCES",
     "FASHION_MNIST_SOURCES",
 ]
@@ -554,3 +555,62 @@ def load_fashion_mnist(flatten=False, source="auto", *, path=None, verbose=True,
         notes=[n for n in notes if used != "keras" or "rejected" in n],
     )
     return _announce(data, verbose)
+
+
+# ------------------------------------------------------------------ validation split
+
+
+def split_validation(x, y=None, *, validation_size=0.1, seed=0):
+    """Carve a validation split out of training arrays: a random subset, chosen with a seed.
+
+    Model choices and stopping decisions are made on this split, never on the test set,
+    which is scored once at the end. The split is a seeded random subset (not the
+    last rows, as Keras' ``validation_split`` takes), and both parts keep the original
+    order of their rows.
+
+    Args:
+        x: the training inputs, an array with the examples on the first axis.
+        y: optional training targets or labels, one per example of ``x``.
+        validation_size: a fraction of the examples in (0, 1) (rounded, at least one
+            example), or a number of examples (an integer >= 1); at least one example
+            stays for training.
+        seed: an integer seed of the random choice.
+
+    Returns:
+        ``(x_fit, x_val)`` without ``y``; ``((x_fit, y_fit), (x_val, y_val))`` with it.
+
+    Raises:
+        TypeError: for arrays that are not numeric, or a seed or size of the wrong type.
+        ValueError: for ``x`` and ``y`` of different lengths, or a ``validation_size``
+            that leaves no example for training or validation.
+
+    Example:
+        >>> x, y = np.arange(10).reshape(5, 2), np.array([0, 1, 2, 3, 4])
+        >>> (x_fit, y_fit), (x_val, y_val) = split_validation(x, y, validation_size=0.4, seed=0)
+        >>> y_fit.tolist(), y_val.tolist()
+        ([0, 1, 3], [2, 4])
+        >>> [part.shape for part in split_validation(x, validation_size=1)]
+        [(4, 2), (1, 2)]
+    """
+    from aecourse.validation import check_array, check_float, check_int, message
+
+    where = "split_validation"
+    x = check_array(x, "x", where=where, min_ndim=1, dtype=None, finite=False, min_length=2)
+    if y is not None:
+        y = check_array(y, "y", where=where, min_ndim=1, dtype=None, finite=False)
+        if len(y) != len(x):
+            raise ValueError(message(where, "y", f"one entry per example of x ({len(x)})", y))
+    seed = check_int(seed, "seed", where=where, min_value=0)
+    n = len(x)
+    fix = f"Use a fraction in (0, 1) or a count from 1 to {n - 1}."
+    if isinstance(validation_size, (int, np.integer)) and not isinstance(validation_size, bool):
+        count = check_int(validation_size, "validation_size", where=where, min_value=1, max_value=n - 1, fix=fix)
+    else:
+        fraction = check_float(validation_size, "validation_size", where=where, min_value=0, max_value=1,
+                               min_inclusive=False, max_inclusive=False, fix=fix)
+        count = min(max(int(round(fraction * n)), 1), n - 1)
+    chosen = np.zeros(n, dtype=bool)
+    chosen[np.random.default_rng(seed).permutation(n)[:count]] = True
+    if y is None:
+        return x[~chosen], x[chosen]
+    return (x[~chosen], y[~chosen]), (x[chosen], y[chosen])

@@ -15,9 +15,9 @@ import time
 
 import keras
 
-from aecourse.validation import check_bool, check_int, message
+from aecourse.validation import check_bool, check_float, check_int, message
 
-__all__ = ["set_seed", "CompactProgress", "FitResult", "train"]
+__all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train"]
 
 
 def set_seed(seed=0, deterministic=True):
@@ -214,6 +214,55 @@ class _Clock(keras.callbacks.Callback):
         self.times.append(now - self.start)
         self.epoch_seconds.append(now - self.epoch_start - self.epoch_eval)
         self.eval_seconds += self.epoch_eval
+
+
+@dataclasses.dataclass(frozen=True)
+class KerasRecipe:
+    """Plain Keras training: ``model.fit`` with Adam at a constant learning rate.
+
+    The article's recipe with its defaults (Adam at 1e-3, batch 256, shuffled, 50
+    epochs). :func:`aecourse.evaluation.fit_and_score` trains with it, or with the
+    course's fast recipe (:class:`aecourse.fast.FastRecipe`), so that two models are
+    compared under the same recipe.
+
+    Attributes:
+        epochs: passes over the training data.
+        batch_size: examples per gradient step.
+        learning_rate: Adam's learning rate.
+        shuffle: shuffle the training data every epoch.
+
+    Raises:
+        TypeError: for a field of the wrong type.
+        ValueError: for a field out of its range.
+
+    Example:
+        >>> recipe = KerasRecipe(epochs=4, batch_size=64, learning_rate=2e-3)
+        >>> float(recipe.optimizer().learning_rate)
+        0.002
+    """
+
+    epochs: int = 50
+    batch_size: int = 256
+    learning_rate: float = 1e-3
+    shuffle: bool = True
+
+    def __post_init__(self):
+        check_int(self.epochs, "epochs", where="KerasRecipe", min_value=1)
+        check_int(self.batch_size, "batch_size", where="KerasRecipe", min_value=1)
+        check_float(self.learning_rate, "learning_rate", where="KerasRecipe", min_value=0, min_inclusive=False)
+        check_bool(self.shuffle, "shuffle", where="KerasRecipe")
+
+    def optimizer(self):
+        """A fresh ``keras.optimizers.Adam`` at :attr:`learning_rate`.
+
+        Returns:
+            A ``keras.optimizers.Adam``.
+
+        Example:
+            >>> type(KerasRecipe().optimizer()).__name__
+            'Adam'
+        """
+        return keras.optimizers.Adam(learning_rate=self.learning_rate)
 
 
 def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shuffle=True,

@@ -36,6 +36,7 @@ from aecourse.validation import check_instance, message
 
 __all__ = [
     "as_images",
+    "to_unit_range",
     "ImageGridDisplay",
     "HeatmapDisplay",
     "CurvesDisplay",
@@ -371,6 +372,51 @@ def as_images(x, image_shape=None) -> np.ndarray:
         f"received shape {x.shape}"
     )
 
+
+
+def to_unit_range(rows, *, keep_zero=True):
+    """Scale each row of an array (say, a layer's weights) to [0, 1], to show it as an image.
+
+    Weights have no fixed range, so each row gets its own scale:
+
+    - ``keep_zero=True``: ``0.5 + 0.5 * w / max|w|``: zero stays mid-grey, the row's
+      largest magnitude becomes 0 (negative) or 1 (positive), so signs can be read;
+    - ``keep_zero=False``: ``(w - min) / (max - min)``: the row's whole range is
+      stretched over 0..1, which shows the most detail but no sign.
+
+    A row that is constant becomes 0.5 everywhere.
+
+    Args:
+        rows: an array ``(n, d)``: one image per row, e.g. a Dense kernel's rows
+            ``model.get_layer("decoder").get_layer("reconstruction").get_weights()[0]``
+            or PCA's ``components_``.
+        keep_zero: map 0 to 0.5 (see above).
+
+    Returns:
+        A float array of the same shape, values in [0, 1].
+
+    Raises:
+        ValueError: if ``rows`` is not 2-D or holds NaN or infinite values.
+        TypeError: if ``rows`` does not hold numbers, or ``keep_zero`` is not a bool.
+
+    Example:
+        >>> to_unit_range(np.array([[-2.0, 0.0, 1.0]])).tolist()
+        [[0.0, 0.5, 0.75]]
+        >>> to_unit_range(np.array([[-2.0, 0.0, 1.0]]), keep_zero=False).round(3).tolist()
+        [[0.0, 0.667, 1.0]]
+    """
+    from aecourse.validation import check_array, check_bool
+
+    w = check_array(rows, "rows", where="to_unit_range", min_ndim=2, dtype="float64")
+    if w.ndim != 2:
+        raise ValueError(message("to_unit_range", "rows", "a 2-D array, one row per image", w,
+                                 "Reshape it with rows.reshape(len(rows), -1)."))
+    if check_bool(keep_zero, "keep_zero", where="to_unit_range"):
+        scale = np.abs(w).max(axis=1, keepdims=True)
+        return 0.5 + 0.5 * np.divide(w, scale, out=np.zeros_like(w), where=scale > 0)
+    low, high = w.min(axis=1, keepdims=True), w.max(axis=1, keepdims=True)
+    span = high - low
+    return np.divide(w - low, span, out=np.full_like(w, 0.5), where=span > 0)
 
 
 def plot_images(images, labels=None, *, ncols=10, image_shape=None, cmap="gray", title=None,

@@ -322,3 +322,45 @@ def test_mnist_unknown_source(source):
 def test_mnist_flatten_must_be_bool():
     with pytest.raises(TypeError, match="expected True or False"):
         data.load_mnist(flatten="yes")
+
+
+# ------------------------------------------------------------------ validation split
+
+
+def test_split_validation_is_a_seeded_random_subset_in_order():
+    x, y = np.arange(40).reshape(20, 2), np.arange(20) * 10
+    (x_fit, y_fit), (x_val, y_val) = data.split_validation(x, y, validation_size=0.25, seed=1)
+    assert len(x_val) == 5 and len(x_fit) == 15
+    # disjoint, together all of it, each part in the original order, x and y still aligned
+    assert sorted(y_fit.tolist() + y_val.tolist()) == y.tolist()
+    assert y_fit.tolist() == sorted(y_fit.tolist()) and y_val.tolist() == sorted(y_val.tolist())
+    np.testing.assert_array_equal(x_val[:, 0] * 5, y_val)
+    # the same seed gives the same split; another seed, another one; not simply the last rows
+    again = data.split_validation(x, y, validation_size=0.25, seed=1)[1][1]
+    other = data.split_validation(x, y, validation_size=0.25, seed=2)[1][1]
+    assert again.tolist() == y_val.tolist() and other.tolist() != y_val.tolist()
+    assert y_val.tolist() != y[-5:].tolist()
+    # the indices are those of NumPy's permutation with that seed
+    expected = np.sort(np.random.default_rng(1).permutation(20)[:5])
+    assert y_val.tolist() == (expected * 10).tolist()
+
+
+@pytest.mark.parametrize("size, n_val", [(0.1, 2), (0.01, 1), (0.99, 19), (3, 3), (np.int64(19), 19)])
+def test_split_validation_sizes(size, n_val):
+    x_fit, x_val = data.split_validation(np.zeros((20, 3)), validation_size=size)
+    assert (len(x_fit), len(x_val)) == (20 - n_val, n_val)
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    ({"validation_size": 0}, ValueError, r"Expected `validation_size` to be an integer in \[1, 19\]. "
+                                         r"Received: validation_size=0. Use a fraction in \(0, 1\) or a count"),
+    ({"validation_size": 20}, ValueError, r"integer in \[1, 19\]. Received: validation_size=20"),
+    ({"validation_size": 1.0}, ValueError, r"a finite number in \(0, 1\). Received: validation_size=1.0"),
+    ({"validation_size": "10%"}, TypeError, "Received: validation_size='10%'"),
+    ({"validation_size": True}, TypeError, "Received: validation_size=True"),
+    ({"seed": -2}, ValueError, "Expected `seed` to be an integer >= 0. Received: seed=-2."),
+    ({"y": np.zeros(5)}, ValueError, r"Expected `y` to be one entry per example of x \(20\)"),
+])
+def test_split_validation_rejects_bad_input(kwargs, error, text):
+    with pytest.raises(error, match="^split_validation: .*" + text):
+        data.split_validation(np.zeros((20, 3)), **kwargs)

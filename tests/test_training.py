@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from aecourse.models import dense_autoencoder
-from aecourse.training import CompactProgress, FitResult, set_seed, train
+from aecourse.training import CompactProgress, FitResult, KerasRecipe, set_seed, train
 from aecourse.viz import plot_history
 
 LINE = re.compile(r"^epoch +\d+/\d+( +\w+ [0-9.e+-]+)+ +\[\d+\.\d s\]$")
@@ -89,3 +89,16 @@ def test_bad_arguments():
         train(dense_autoencoder((4,), (), 2), np.zeros((2, 4)), epochs=1)
     with pytest.raises(ValueError, match="train: Expected `batch_size` to be an integer >= 1. Received: batch_size=0."):
         train(small_model(), np.zeros((2, 12)), epochs=1, batch_size=0)
+
+
+def test_keras_recipe():
+    recipe = KerasRecipe(epochs=3, batch_size=16, learning_rate=2e-3)
+    optimizer = recipe.optimizer()
+    assert isinstance(optimizer, keras.optimizers.Adam) and float(optimizer.learning_rate) == pytest.approx(2e-3)
+    assert KerasRecipe() == KerasRecipe(epochs=50, batch_size=256, learning_rate=1e-3, shuffle=True)
+    with pytest.raises(ValueError, match="KerasRecipe: Expected `learning_rate` to be a finite number > 0"):
+        KerasRecipe(learning_rate=0)
+    with pytest.raises(TypeError, match="KerasRecipe: Expected `epochs` to be an integer >= 1. Received: epochs=2.0"):
+        KerasRecipe(epochs=2.0)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        recipe.epochs = 4

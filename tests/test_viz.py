@@ -217,3 +217,21 @@ def test_plot_rho_hat_counts_like_numpy():
     assert display.ax.get_title() == "codes" and display.ax.get_xlabel() == "mean activation of a unit (rho_hat)"
     with pytest.raises(ValueError, match="Expected `report` to be a SparsityReport or a 1-D array"):
         viz.plot_rho_hat(np.zeros((2, 2)))
+
+
+def test_to_unit_range_matches_numpy():
+    w = RNG.normal(size=(5, 16))
+    w[2] = 0.0  # a constant row
+    kept = viz.to_unit_range(w)
+    expected = 0.5 + 0.5 * w / np.maximum(np.abs(w).max(axis=1, keepdims=True), 1e-300)
+    np.testing.assert_allclose(kept, expected)
+    assert np.all(kept[2] == 0.5) and kept.min() >= 0 and kept.max() <= 1
+    stretched = viz.to_unit_range(w, keep_zero=False)
+    for row, out in zip(w, stretched):
+        if np.ptp(row):
+            np.testing.assert_allclose(out, (row - row.min()) / np.ptp(row))
+    assert np.all(stretched[2] == 0.5) and stretched.min() == 0 and stretched.max() == 1
+    with pytest.raises(ValueError, match="to_unit_range: Expected `rows` to be a 2-D array"):
+        viz.to_unit_range(np.zeros((2, 3, 4)))
+    with pytest.raises(TypeError, match="Expected `keep_zero` to be True or False"):
+        viz.to_unit_range(w, keep_zero="yes")

@@ -82,6 +82,6 @@ bigger_code = Exercise(
     hints=["Only latent_dim changes.", "conv_autoencoder(latent_dim=32)"],
     solution="""
 cae_32 = conv_autoencoder(latent_dim=32)
-fit_and_score(cae_32, "conv, transpose, 32-d code")
+scores["conv, transpose, 32-d code"] = fit_and_score(cae_32, x_train, x_test, recipe=recipe, every=2)
 """,
 )
