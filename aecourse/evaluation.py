@@ -7,24 +7,45 @@ The book's comparison rule, in code:
 - train and score a model in one call (:func:`fit_and_score`): training data only,
   with a validation split carved from the training images
   (:func:`aecourse.data.split_validation`), and the held-out test set scored once,
-  at the end.
+  at the end;
+- run the same experiment over several seeds (:func:`over_seeds`), which gives a
+  tidy table of every seed's numbers with their mean, standard deviation and spread;
+- rank two or more such results (:func:`rank`) only when the data supports it: one
+  is better only if it is better on every seed or if the gap between the means is
+  larger than the spread measured over seeds; otherwise the verdict says that the
+  difference is within the spread. The verdict prints as a sentence, so a chapter
+  that prints it fails its check if the ranking ever flips.
+
+Example:
+    >>> a = SeedResults("conv", (0, 1, 2), {"bce": (0.150, 0.152, 0.151)})
+    >>> b = SeedResults("dense", (0, 1, 2), {"bce": (0.160, 0.158, 0.161)})
+    >>> print(rank([a, b], "bce", label="test BCE"))
+    conv has a lower test BCE than dense (mean 0.151 vs 0.1597 over 3 seeds).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
+import numbers
+from collections.abc import Mapping
 
 import numpy as np
 
 from aecourse import losses
 from aecourse.data import split_validation
-from aecourse.validation import check_array, check_instance, check_int, message
+from aecourse.validation import check_array, check_callable, check_instance, check_int, check_one_of, message
 
 __all__ = [
     "reconstruction_metrics",
     "FitScore",
     "fit_and_score",
+    "SeedResults",
+    "over_seeds",
+    "Comparison",
+    "Verdict",
+    "rank",
 ]
 
 
@@ -237,3 +258,464 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
         predictions=predictions,
     )
 
+
+# --------------------------------------------------------------------- seeds
+
+
+def _format(value, digits=4):
+    """A number as a table shows it: integers whole, floats to ``digits`` significant digits."""
+    if isinstance(value, numbers.Integral):
+        return f"{int(value):,}"
+    return f"{value:.{digits}g}"
+
+
+@dataclasses.dataclass(frozen=True, eq=False, repr=False)
+class SeedResults:
+    """One experiment run over several seeds: what :func:`over_seeds` returns.
+
+    It prints as a text table (one row per seed, then the mean, the standard deviation
+    and the spread), renders as an HTML table in Jupyter, and gives its numbers as
+    rows (:meth:`rows`) or as a pandas ``DataFrame`` (:meth:`to_pandas`, if pandas is
+    installed).
+
+    Attributes:
+        name: what was run; :func:`rank` calls it by this name.
+        seeds: the seeds, in the order they were run.
+        values: ``{metric: (one value per seed, ...)}``, the metrics in the order the
+            run returned them.
+
+    Example:
+        >>> results = SeedResults("model", (0, 1), {"mse": (0.010, 0.012), "parameters": (10, 10)})
+        >>> print(results)
+        model, 2 seeds
+        seed         mse parameters
+        0           0.01         10
+        1          0.012         10
+        mean       0.011         10
+        std     0.001414          0
+        spread     0.002          0
+    """
+
+    name: str
+    seeds: tuple
+    values: dict
+
+    @property
+    def metrics(self):
+        """The metric names, in order."""
+        return tuple(self.values)
+
+    def _reduce(self, fn):
+        return {m: float(fn(np.asarray(v, dtype=np.float64))) for m, v in self.values.items()}
+
+    @property
+    def mean(self):
+        """``{metric: mean over seeds}``."""
+        return self._reduce(np.mean)
+
+    @property
+    def std(self):
+        """``{metric: standard deviation over seeds}`` (sample, ``ddof=1``; NaN for one seed)."""
+        return self._reduce(lambda v: np.std(v, ddof=1) if len(v) > 1 else math.nan)
+
+    @property
+    def min(self):
+        """``{metric: smallest value over seeds}``."""
+        return self._reduce(np.min)
+
+    @property
+    def max(self):
+        """``{metric: largest value over seeds}``."""
+        return self._reduce(np.max)
+
+    @property
+    def spread(self):
+        """``{metric: max - min over seeds}``: how far apart the seeds landed."""
+        return self._reduce(np.ptp)
+
+    def rows(self):
+        """One dict per seed, ``{"seed": s, metric: value, ...}``: a tidy table.
+
+        Returns:
+            A list of dicts, in the order the seeds were run.
+
+        Example:
+            >>> SeedResults("m", (3, 4), {"mse": (0.1, 0.2)}).rows()
+            [{'seed': 3, 'mse': 0.1}, {'seed': 4, 'mse': 0.2}]
+        """
+        return [{"seed": seed, **{m: v[i] for m, v in self.values.items()}} for i, seed in enumerate(self.seeds)]
+
+    def _table(self, digits):
+        head = ["seed"] + list(self.metrics)
+        body = [[str(seed)] + [_format(self.values[m][i], digits) for m in self.metrics]
+                for i, seed in enumerate(self.seeds)]
+        integral = {m: all(isinstance(v, numbers.Integral) for v in self.values[m]) for m in self.metrics}
+        for label, stats in (("mean", self.mean), ("std", self.std), ("spread", self.spread)):
+            body.append([label] + [_format(int(stats[m]) if integral[m] and float(stats[m]).is_integer() else stats[m],
+                                           digits) for m in self.metrics])
+        return head, body
+
+    def format(self, digits=4):
+        """The text table, numbers to ``digits`` significant digits.
+
+        Args:
+            digits: significant digits of the numbers (integers are shown whole).
+
+        Returns:
+            A string: a title line, then one row per seed, the mean, the standard
+            deviation (``ddof=1``) and the spread (max - min).
+
+        Example:
+            >>> print(SeedResults("m", (0, 1), {"mse": (0.01234, 0.01256)}).format(digits=2))
+            m, 2 seeds
+            seed         mse
+            0          0.012
+            1          0.013
+            mean       0.012
+            std      0.00016
+            spread   0.00022
+        """
+        digits = check_int(digits, "digits", where="SeedResults.format", min_value=1, max_value=17)
+        head, body = self._table(digits)
+        widths = [max(len(row[i]) for row in [head] + body) for i in range(len(head))]
+        widths[0] = max(widths[0], 6)
+        lines = [f"{self.name}, {len(self.seeds)} seed{'s' if len(self.seeds) != 1 else ''}"]
+        for row in [head] + body:
+            cells = [row[0].ljust(widths[0])] + [c.rjust(max(w, 9)) for c, w in zip(row[1:], widths[1:])]
+            lines.append(" ".join(cells).rstrip())
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.format()
+
+    def __repr__(self):
+        return f"SeedResults(name={self.name!r}, seeds={self.seeds!r}, metrics={list(self.metrics)!r})"
+
+    def _repr_html_(self):
+        head, body = self._table(4)
+        esc = html.escape
+        cells = "".join(f"<th>{esc(h)}</th>" for h in head)
+        rows = []
+        for i, row in enumerate(body):
+            style = ' style="border-top:1px solid #888"' if i == len(self.seeds) else ""
+            tag = "td" if i < len(self.seeds) else "th"
+            rows.append(f"<tr{style}><{tag}>{esc(row[0])}</{tag}>"
+                        + "".join(f'<td style="text-align:right">{esc(c)}</td>' for c in row[1:]) + "</tr>")
+        caption = f"{esc(self.name)}, {len(self.seeds)} seed{'s' if len(self.seeds) != 1 else ''}"
+        return (f'<table class="aecourse-seeds"><caption style="text-align:left">{caption}</caption>'
+                f"<thead><tr>{cells}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+    def to_pandas(self):
+        """The per-seed numbers as a pandas ``DataFrame`` indexed by seed (pandas is optional).
+
+        Returns:
+            A ``pandas.DataFrame`` with one row per seed and one column per metric.
+
+        Raises:
+            ImportError: if pandas is not installed (the package does not need it).
+
+        Example:
+            >>> SeedResults("m", (0, 1), {"mse": (0.1, 0.2)}).to_pandas()["mse"].tolist()
+            [0.1, 0.2]
+        """
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("SeedResults.to_pandas needs pandas, which aecourse does not require: "
+                              "pip install pandas, or use SeedResults.rows() instead.") from None
+        return pd.DataFrame(self.rows()).set_index("seed")
+
+
+def _run_output(out, seed, where):
+    if hasattr(out, "as_dict") and callable(out.as_dict):
+        out = out.as_dict()
+    if not isinstance(out, Mapping) or not out:
+        raise TypeError(message(where, "run", "a function whose result is a non-empty dict of numbers "
+                                "(or a FitScore)", f"run({seed}) returned {out!r}"))
+    clean = {}
+    for key, value in out.items():
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(message(where, "run", "a function whose result holds only numbers",
+                                    f"run({seed}) returned {key}={value!r}"))
+        clean[str(key)] = int(value) if isinstance(value, numbers.Integral) else float(value)
+    return clean
+
+
+def over_seeds(run, seeds=(0, 1, 2), *, name=None):
+    """Run an experiment once per seed and gather its numbers in a tidy table.
+
+    ``run(seed)`` trains and scores one configuration with that seed and returns a dict
+    of numbers (or a :class:`FitScore`, whose :meth:`~FitScore.as_dict` is used). Seed
+    everything inside ``run``: call :func:`aecourse.training.set_seed` with the seed
+    before building the model, and pass the seed on to :func:`fit_and_score`.
+
+    Args:
+        run: a function of one argument, the seed, returning ``{metric: number}`` with
+            the same metrics for every seed.
+        seeds: the seeds, distinct non-negative integers (at least 3 to rank results).
+        name: what the results are called in tables and rankings (default: the
+            function's name).
+
+    Returns:
+        A :class:`SeedResults`.
+
+    Raises:
+        TypeError: if ``run`` is not callable or returns something other than a dict
+            of numbers, or the seeds are not integers.
+        ValueError: for no seeds, repeated or negative seeds, or runs that return
+            different metrics.
+
+    Example:
+        >>> def run(seed):
+        ...     noise = np.random.default_rng(seed).normal(0, 0.1, 100)
+        ...     return {"mse": float(np.mean(noise ** 2))}
+        >>> results = over_seeds(run, seeds=(0, 1, 2))
+        >>> results.seeds, round(results.mean["mse"], 4), [round(r["mse"], 4) for r in results.rows()]
+        ((0, 1, 2), 0.0086, [0.0093, 0.0073, 0.0091])
+    """
+    where = "over_seeds"
+    check_callable(run, "run", where=where, expected="a function of the seed")
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(message(where, "seeds", "a sequence of integers such as (0, 1, 2)", seeds))
+    seeds = tuple(check_int(s, "seeds", where=where, min_value=0) for s in seeds)
+    if not seeds:
+        raise ValueError(message(where, "seeds", "at least one seed (three to rank results)", seeds))
+    if len(set(seeds)) != len(seeds):
+        raise ValueError(message(where, "seeds", "distinct seeds", seeds, "A repeated seed repeats a run."))
+    if name is None:
+        name = getattr(run, "__name__", "run")
+        name = "run" if name == "<lambda>" else name
+    values = {}
+    for seed in seeds:
+        out = _run_output(run(seed), seed, where)
+        if values and list(out) != list(values):
+            raise ValueError(message(where, "run", f"the same metrics for every seed ({list(values)})",
+                                     f"run({seed}) returned {list(out)}"))
+        for key, value in out.items():
+            values.setdefault(key, []).append(value)
+    return SeedResults(name=str(name), seeds=seeds, values={k: tuple(v) for k, v in values.items()})
+
+
+# ------------------------------------------------------------------- ranking
+
+
+@dataclasses.dataclass(frozen=True)
+class Comparison:
+    """The best result against one other, under the comparison rule (part of a :class:`Verdict`).
+
+    Attributes:
+        first: the name of the result with the better mean.
+        second: the name of the other result.
+        first_mean: ``first``'s mean of the metric.
+        second_mean: ``second``'s mean.
+        wins: on how many shared seeds ``first`` was strictly better.
+        shared_seeds: how many seeds both were run with (pairs are compared seed by seed).
+        gap: the distance between the two means.
+        spread: the larger of the two results' spreads (max - min over seeds).
+        decided: whether ``first`` is better under the rule: better on every seed
+            (with at least one shared seed, all seeds shared), or ``gap > spread``.
+
+    Example:
+        >>> c = Comparison("a", "b", 0.1, 0.2, wins=3, shared_seeds=3, gap=0.1, spread=0.05, decided=True)
+        >>> c.decided
+        True
+    """
+
+    first: str
+    second: str
+    first_mean: float
+    second_mean: float
+    wins: int
+    shared_seeds: int
+    gap: float
+    spread: float
+    decided: bool
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Verdict:
+    """What :func:`rank` concluded; ``str(verdict)`` is a sentence a chapter can print.
+
+    Attributes:
+        metric: the metric compared.
+        label: how the sentence names it (e.g. ``"test BCE"``).
+        better: ``"lower"`` or ``"higher"``.
+        names: the results' names, in the order given.
+        means: ``{name: mean of the metric}``.
+        seeds: ``{name: number of seeds}``.
+        winner: the name of the best result, or ``None`` when the best is not better
+            than every other beyond the spread.
+        tied: the names (in the order given) that cannot be told apart from the best;
+            ``(winner,)`` when there is a winner.
+        comparisons: the best result against each other one (:class:`Comparison`).
+        digits: significant digits of the means in the sentence.
+
+    Example:
+        >>> a = SeedResults("a", (0, 1, 2), {"psnr": (20.1, 19.8, 20.3)})
+        >>> b = SeedResults("b", (0, 1, 2), {"psnr": (20.0, 20.2, 19.9)})
+        >>> verdict = rank([a, b], "psnr", better="higher", label="PSNR")
+        >>> verdict.winner is None, verdict.tied
+        (True, ('a', 'b'))
+    """
+
+    metric: str
+    label: str
+    better: str
+    names: tuple
+    means: dict
+    seeds: dict
+    winner: str | None
+    tied: tuple
+    comparisons: tuple
+    digits: int = 4
+
+    def _name(self, name):
+        return f'"{name}"' if ", " in name else name
+
+    def _list(self, names):
+        names = [self._name(n) for n in names]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+    def _seeds_text(self):
+        counts = sorted(set(self.seeds.values()))
+        count = str(counts[0]) if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+        return f"{count} seed{'s' if counts[-1] != 1 else ''}"
+
+    def _means_text(self):
+        return ", ".join(f"{self._name(n)} {self.means[n]:.{self.digits}g}" for n in self.names)
+
+    @property
+    def sentence(self):
+        """The conclusion, in one sentence (also ``str(verdict)``)."""
+        adjective = self.better
+        superlative = "lowest" if self.better == "lower" else "highest"
+        if len(self.names) == 2:
+            a, b = self.names
+            if self.winner is not None:
+                loser = b if self.winner == a else a
+                return (f"{self.winner} has a {adjective} {self.label} than {loser} "
+                        f"(mean {self.means[self.winner]:.{self.digits}g} vs {self.means[loser]:.{self.digits}g} "
+                        f"over {self._seeds_text()}).")
+            return (f"{a} and {b} do not differ in {self.label} beyond the spread over seeds "
+                    f"(mean {self.means[a]:.{self.digits}g} vs {self.means[b]:.{self.digits}g} "
+                    f"over {self._seeds_text()}).")
+        if self.winner is not None:
+            return (f"{self._name(self.winner)} has the {superlative} {self.label} of the {len(self.names)} "
+                    f"(means over {self._seeds_text()}: {self._means_text()}).")
+        return (f"No single result has the {superlative} {self.label}: {self._list(self.tied)} are within "
+                f"the spread over seeds of the best (means over {self._seeds_text()}: {self._means_text()}).")
+
+    @property
+    def details(self):
+        """One line per comparison: seeds won, gap of the means, spread, decided or not.
+
+        Example:
+            >>> a = SeedResults("a", (0, 1), {"mse": (1.0, 1.1)})
+            >>> b = SeedResults("b", (0, 1), {"mse": (2.0, 2.2)})
+            >>> print(rank([a, b], "mse").details)
+            a vs b: a lower on 2 of 2 shared seeds; gap of the means 1.05, spread 0.2: decided
+        """
+        lines = []
+        for c in self.comparisons:
+            verdict = "decided" if c.decided else "within the spread"
+            lines.append(f"{c.first} vs {c.second}: {c.first} {self.better} on {c.wins} of {c.shared_seeds} "
+                         f"shared seeds; gap of the means {c.gap:.{self.digits}g}, "
+                         f"spread {c.spread:.{self.digits}g}: {verdict}")
+        return "\n".join(lines)
+
+    def __str__(self):
+        return self.sentence
+
+    def __repr__(self):
+        return f"Verdict({self.sentence!r})"
+
+
+def _named_results(results, where):
+    if isinstance(results, Mapping):
+        pairs = list(results.items())
+    elif isinstance(results, (list, tuple)):
+        pairs = [(getattr(r, "name", None), r) for r in results]
+    else:
+        raise TypeError(message(where, "results", "a list of SeedResults or a dict {name: SeedResults}", results))
+    for name, r in pairs:
+        check_instance(r, "results", SeedResults, where=where, expected="SeedResults (what over_seeds returns)")
+    names = [str(n) for n, _ in pairs]
+    if len(pairs) < 2:
+        raise ValueError(message(where, "results", "at least two results to compare", names))
+    if len(set(names)) != len(names):
+        raise ValueError(message(where, "results", "results with distinct names", names,
+                                 "Name them with over_seeds(..., name=...) or pass a dict {name: results}."))
+    return names, [r for _, r in pairs]
+
+
+def rank(results, metric, *, better="lower", label=None, digits=4):
+    """Say which result is better on ``metric``, only where the seeds support it.
+
+    The book's comparison rule: the result with the best mean is called better than
+    another only if it is better on **every** seed both were run with (all their seeds
+    shared), or if the **gap between the two means is larger than the spread** (max -
+    min over seeds, the larger of the two). With two results the verdict names the
+    better one or says that they do not differ beyond the spread; with more, it names
+    the best one if it beats every other under the rule, else the ones that cannot be
+    told apart from it. Print it: the sentence changes if the ranking does.
+
+    Args:
+        results: two or more :class:`SeedResults` (named by their ``name``), or a dict
+            ``{name: SeedResults}``.
+        metric: the metric to compare, present in every result.
+        better: ``"lower"`` (losses, errors) or ``"higher"`` (PSNR, accuracy).
+        label: how the sentence calls the metric (default: ``metric``).
+        digits: significant digits of the means in the sentence.
+
+    Returns:
+        A :class:`Verdict`; ``str(verdict)`` is the sentence, ``verdict.winner`` the
+        best name or ``None``, ``verdict.details`` the numbers behind it.
+
+    Raises:
+        TypeError: if ``results`` are not :class:`SeedResults`.
+        ValueError: for fewer than two results, repeated names, a metric missing from
+            a result, NaN values, or ``better`` other than ``"lower"``/``"higher"``.
+
+    Example:
+        >>> a = SeedResults("conv", (0, 1, 2), {"bce": (0.150, 0.152, 0.151)})
+        >>> b = SeedResults("dense", (0, 1, 2), {"bce": (0.153, 0.149, 0.154)})
+        >>> print(rank([a, b], "bce", label="test BCE"))
+        conv and dense do not differ in test BCE beyond the spread over seeds (mean 0.151 vs 0.152 over 3 seeds).
+    """
+    where = "rank"
+    names, results = _named_results(results, where)
+    better = check_one_of(better, "better", ("lower", "higher"), where=where)
+    digits = check_int(digits, "digits", where=where, min_value=1, max_value=17)
+    for name, r in zip(names, results):
+        if metric not in r.values:
+            raise ValueError(message(where, "metric", f"a metric of every result ({name!r} has {list(r.metrics)})",
+                                     metric))
+        if not all(math.isfinite(v) for v in r.values[metric]):
+            raise ValueError(message(where, "metric", "a metric with finite values on every seed",
+                                     metric, f"{name!r} has {list(r.values[metric])}."))
+    label = str(metric) if label is None else str(label)
+    sign = 1.0 if better == "lower" else -1.0
+    means = {n: r.mean[metric] for n, r in zip(names, results)}
+    order = sorted(range(len(names)), key=lambda i: sign * means[names[i]])
+    lead = order[0]
+    comparisons, undecided = [], []
+    for i in order[1:]:
+        a, b = results[lead], results[i]
+        per_seed_a = dict(zip(a.seeds, a.values[metric]))
+        per_seed_b = dict(zip(b.seeds, b.values[metric]))
+        shared = [s for s in a.seeds if s in per_seed_b]
+        wins = sum(sign * per_seed_a[s] < sign * per_seed_b[s] for s in shared)
+        all_shared = set(a.seeds) == set(b.seeds)
+        gap = abs(means[names[lead]] - means[names[i]])
+        spread = max(a.spread[metric], b.spread[metric])
+        decided = (all_shared and wins == len(shared) > 0) or gap > spread
+        comparisons.append(Comparison(first=names[lead], second=names[i], first_mean=means[names[lead]],
+                                      second_mean=means[names[i]], wins=int(wins), shared_seeds=len(shared),
+                                      gap=gap, spread=spread, decided=bool(decided)))
+        if not decided:
+            undecided.append(i)
+    winner = names[lead] if not undecided else None
+    tied = (winner,) if winner is not None else tuple(names[i] for i in sorted([lead] + undecided))
+    return Verdict(metric=str(metric), label=label, better=better, names=tuple(names), means=means,
+                   seeds={n: len(r.seeds) for n, r in zip(names, results)}, winner=winner, tied=tied,
+                   comparisons=tuple(comparisons), digits=digits)

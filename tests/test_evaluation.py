@@ -123,3 +123,177 @@ def test_fit_and_score_rejects_bad_input(kwargs, error, text):
     with pytest.raises(error, match=text):
         fit_and_score(arguments.pop("model"), arguments.pop("x_train"), arguments.pop("x_test"), **arguments)
 
+
+# ----------------------------------------------------------------------- seeds
+
+from aecourse.evaluation import Verdict, SeedResults, over_seeds, rank  # noqa: E402
+
+
+def noisy_run(seed):
+    values = np.random.default_rng(seed).normal(0.1, 0.01, 50)
+    return {"mse": float(values.mean()), "count": 50}
+
+
+def test_over_seeds_statistics_match_numpy():
+    results = over_seeds(noisy_run, seeds=(0, 1, 2, 5))
+    per_seed = np.array([noisy_run(s)["mse"] for s in (0, 1, 2, 5)])
+    assert results.seeds == (0, 1, 2, 5) and results.metrics == ("mse", "count") and results.name == "noisy_run"
+    assert results.values["mse"] == tuple(per_seed)
+    assert results.mean["mse"] == pytest.approx(per_seed.mean())
+    assert results.std["mse"] == pytest.approx(per_seed.std(ddof=1))
+    assert results.min["mse"] == per_seed.min() and results.max["mse"] == per_seed.max()
+    assert results.spread["mse"] == pytest.approx(per_seed.max() - per_seed.min())
+    assert results.rows()[3] == {"seed": 5, "mse": per_seed[3], "count": 50}
+    assert math.isnan(over_seeds(noisy_run, seeds=[7]).std["mse"])  # one seed: no standard deviation
+
+
+def test_over_seeds_tables():
+    results = over_seeds(noisy_run, seeds=range(3), name="noise")
+    text = str(results)
+    lines = text.splitlines()
+    assert lines[0] == "noise, 3 seeds" and lines[1].split() == ["seed", "mse", "count"]
+    assert [line.split()[0] for line in lines[2:]] == ["0", "1", "2", "mean", "std", "spread"]
+    assert lines[-1].split()[2] == "0" and lines[2].split()[2] == "50"  # integers stay whole
+    assert float(lines[5].split()[1]) == pytest.approx(results.mean["mse"], rel=1e-3)
+    html = results._repr_html_()
+    assert html.startswith("<table") and html.count("<tr") == 7 and "noise, 3 seeds" in html
+    frame = results.to_pandas()
+    assert list(frame.index) == [0, 1, 2] and list(frame.columns) == ["mse", "count"]
+    assert repr(results) == "SeedResults(name='noise', seeds=(0, 1, 2), metrics=['mse', 'count'])"
+
+
+def test_over_seeds_without_pandas(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("no pandas here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    results = over_seeds(noisy_run, seeds=(0, 1))
+    assert "mean" in str(results)  # everything but to_pandas works
+    with pytest.raises(ImportError, match="needs pandas, which aecourse does not require"):
+        results.to_pandas()
+
+
+def test_over_seeds_takes_fit_scores():
+    score = FitScore({"bce": 0.2, "mse": 0.01}, 100, 2.0, 2)
+    results = over_seeds(lambda seed: score, seeds=(0, 1))
+    assert results.name == "run" and results.values["parameters"] == (100, 100)
+
+
+@pytest.mark.parametrize("run, seeds, error, text", [
+    ("run", (0,), TypeError, "Expected `run` to be a function of the seed"),
+    (noisy_run, (), ValueError, r"Expected `seeds` to be at least one seed"),
+    (noisy_run, (0, 0), ValueError, "Expected `seeds` to be distinct seeds.*A repeated seed repeats a run"),
+    (noisy_run, (0, -1), ValueError, "Expected `seeds` to be an integer >= 0. Received: seeds=-1."),
+    (noisy_run, 3, TypeError, "Expected `seeds` to be a sequence of integers"),
+    (noisy_run, (0.5,), TypeError, "Received: seeds=0.5."),
+    (lambda s: 0.3, (0,), TypeError, r"a non-empty dict of numbers \(or a FitScore\). Received: run=.run\(0\) returned 0.3"),
+    (lambda s: {"mse": "low"}, (0,), TypeError, "holds only numbers. Received: run=.run\\(0\\) returned mse='low'"),
+    (lambda s: {"mse": 1.0} if s == 0 else {"bce": 1.0}, (0, 1), ValueError,
+     r"the same metrics for every seed \(\['mse'\]\)"),
+])
+def test_over_seeds_rejects_bad_input(run, seeds, error, text):
+    with pytest.raises(error, match="^over_seeds: .*" + text):
+        over_seeds(run, seeds)
+
+
+# --------------------------------------------------------------------- ranking
+
+
+def results(name, values, seeds=(0, 1, 2), metric="bce"):
+    return SeedResults(name, tuple(seeds), {metric: tuple(values)})
+
+
+def test_rank_better_on_every_seed_decides_even_with_a_small_gap():
+    a, b = results("a", [0.10, 0.20, 0.30]), results("b", [0.11, 0.21, 0.31])
+    verdict = rank([b, a], "bce")
+    # gap 0.01 < spread 0.2, but a is lower on each of the three seeds
+    assert verdict.winner == "a" and verdict.comparisons[0].wins == 3 and verdict.comparisons[0].decided
+    assert str(verdict) == "a has a lower bce than b (mean 0.2 vs 0.21 over 3 seeds)."
+
+
+def test_rank_a_gap_beyond_the_spread_decides_without_winning_every_seed():
+    a = results("a", [0.10, 0.12, 0.11])
+    b = results("b", [0.20, 0.05, 0.50], seeds=(3, 4, 5))  # no shared seeds: only the gap counts
+    verdict = rank({"model A": a, "model B": b}, "bce", label="test BCE")
+    c = verdict.comparisons[0]
+    assert (c.shared_seeds, c.wins) == (0, 0)
+    assert c.gap == pytest.approx(0.25 - 0.11) and c.spread == pytest.approx(0.45)
+    assert verdict.winner is None  # gap 0.14 < spread 0.45
+    b_far = results("b", [0.30, 0.32, 0.31], seeds=(3, 4, 5))  # no seed to compare on, but a gap of 0.2
+    verdict = rank([a, b_far], "bce")
+    assert verdict.comparisons[0].shared_seeds == 0 and verdict.winner == "a"
+    # seeds shared only in part: the every-seed rule does not apply, the gap rule does
+    b_part = results("b", [0.125, 0.13, 0.121], seeds=(0, 1, 7))
+    verdict = rank([a, b_part], "bce")
+    assert verdict.comparisons[0].wins == 2 and verdict.comparisons[0].shared_seeds == 2
+    assert verdict.winner is None  # gap 0.0143 < spread 0.02
+
+
+def test_rank_within_the_spread_says_so_in_the_order_given():
+    a, b = results("conv", [0.150, 0.152, 0.151]), results("dense", [0.153, 0.149, 0.154])
+    for order in ([a, b], [b, a]):
+        verdict = rank(order, "bce", label="test BCE")
+        assert verdict.winner is None and set(verdict.tied) == {"conv", "dense"}
+    assert str(rank([b, a], "bce", label="test BCE")) == (
+        "dense and conv do not differ in test BCE beyond the spread over seeds "
+        "(mean 0.152 vs 0.151 over 3 seeds).")
+
+
+def test_a_flip_changes_the_sentence():
+    a, b = results("a", [0.1, 0.1, 0.1]), results("b", [0.2, 0.2, 0.2])
+    before = str(rank([a, b], "bce"))
+    after = str(rank([results("a", [0.3, 0.3, 0.3]), b], "bce"))
+    assert before.startswith("a has a lower bce than b") and after.startswith("b has a lower bce than a")
+
+
+def test_rank_higher_is_better():
+    a = results("a", [20.0, 21.0, 22.0], metric="psnr")
+    b = results("b", [25.0, 26.0, 27.0], metric="psnr")
+    verdict = rank([a, b], "psnr", better="higher", label="PSNR")
+    assert verdict.winner == "b" and str(verdict).startswith("b has a higher PSNR than a")
+    assert "b higher on 3 of 3 shared seeds" in verdict.details
+
+
+def test_rank_three_results():
+    best, close, far = (results("conv, transpose", [0.10, 0.11, 0.12]), results("pca", [0.105, 0.115, 0.125]),
+                        results("dense", [0.30, 0.31, 0.32]))
+    verdict = rank([far, best, close], "bce", label="test BCE")
+    assert verdict.winner == "conv, transpose" and isinstance(verdict, Verdict)  # lower than pca on every seed
+    assert str(verdict) == ('"conv, transpose" has the lowest test BCE of the 3 (means over 3 seeds: '
+                            'dense 0.31, "conv, transpose" 0.11, pca 0.115).')
+    tie = results("pca", [0.09, 0.12, 0.115])
+    verdict = rank([far, best, tie], "bce", label="test BCE")
+    assert verdict.winner is None and verdict.tied == ("conv, transpose", "pca")
+    assert str(verdict).startswith('No single result has the lowest test BCE: "conv, transpose" and pca are '
+                                   "within the spread over seeds of the best")
+    assert len(verdict.details.splitlines()) == 2
+
+
+def test_verdict_is_frozen():
+    verdict = rank([results("a", [1, 1, 1]), results("b", [2, 2, 2])], "bce")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        verdict.winner = "b"
+    assert repr(verdict).startswith("Verdict('a has a lower bce")
+
+
+@pytest.mark.parametrize("args, kwargs, error, text", [
+    (([results("a", [1, 2, 3])], "bce"), {}, ValueError, "Expected `results` to be at least two results"),
+    (([results("a", [1, 2, 3]), results("a", [1, 2, 3])], "bce"), {}, ValueError, "results with distinct names"),
+    (([results("a", [1, 2, 3]), results("b", [1, 2, 3])], "mse"), {}, ValueError,
+     r"Expected `metric` to be a metric of every result \('a' has \['bce'\]\). Received: metric='mse'"),
+    (([results("a", [1, 2, 3]), results("b", [1, 2, 3])], "bce"), {"better": "less"}, ValueError,
+     "Expected `better` to be one of 'lower', 'higher'. Received: better='less'"),
+    (([results("a", [1, float("nan"), 3]), results("b", [1, 2, 3])], "bce"), {}, ValueError,
+     "finite values on every seed"),
+    (([{"bce": 1}, {"bce": 2}], "bce"), {}, TypeError, "Expected `results` to be SeedResults"),
+    (("ab", "bce"), {}, TypeError, "Expected `results` to be a list of SeedResults or a dict"),
+])
+def test_rank_rejects_bad_input(args, kwargs, error, text):
+    with pytest.raises(error, match="^rank: .*" + text):
+        rank(*args, **kwargs)
