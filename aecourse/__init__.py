@@ -1,7 +1,7 @@
 """aecourse: the helpers of the book "Autoencoders, explained and tested".
 
 The package is the single home of the code the chapters run, in layers (a module
-imports only from its own layer or the ones above it in this list):
+imports only from its own layer or from the layers listed before it):
 
 - validation and references: :mod:`aecourse.validation` (argument checks),
   :mod:`aecourse.losses` (mse, bce, bce_floor, psnr), :mod:`aecourse.shapes` (size
