@@ -152,8 +152,10 @@ def topk(z, k):
 print(topk(np.array([[0.5, -1.0, 2.0, 0.1]]), 2))
 """,
     answer="Keep, in each row, the k largest entries where they are and set the others to 0; negative values "
-           "can be kept (TopK(k, relu=False)). It agrees with the package's TopK layer, which adds a ReLU by "
-           "default, on any row with at least k positive entries.",
+           "can be kept (TopK(k, relu=False)). Which entries are kept is a ranking, a discrete choice: a small "
+           "change of z leaves the kept set unchanged or swaps an entry in or out all at once, so there is no "
+           "gradient for the choice itself. The gradient flows only through the kept values, as in the "
+           "package's TopK layer, which is why a latent that is never kept never learns.",
 )
 
 
