@@ -343,3 +343,5 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
 
     model_in = keras.Input(shape=input_shape, name="input")
     return keras.Model(model_in, decoder(encoder(model_in)), name=name)
+
+from aecourse.sae import TopK, sparse_autoencoder  # re-exported from aecourse.sae  # noqa: E402,F401
