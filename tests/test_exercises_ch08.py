@@ -133,7 +133,7 @@ def test_log_mean_exp_wrong_answers(func, text):
 
 
 BETAS = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0])
-ACTIVE = np.array([16, 16, 16, 15, 11, 5, 0])
+ACTIVE = np.array([16, 16, 16, 15, 11, 8, 0])
 RECONSTRUCTION = np.array([80.3, 84.9, 92.1, 104.7, 127.2, 159.0, 204.7])
 
 
@@ -153,7 +153,8 @@ def test_beta_choice_published_solution_and_other_right_answers():
 
 
 @pytest.mark.parametrize("choice, text", [
-    (0.25, "more than the budget of 5"),
+    (0.25, "more than the budget of 8"),
+    (4.0, "11 active units, more than the budget of 8"),
     (16.0, "another model within the budget reconstructs the validation digits better"),
     (5, "is the position of the model in the sweep; give its beta, 8"),
     (3.0, "is not one of the swept values"),
@@ -167,8 +168,8 @@ def test_beta_choice_wrong_answers(choice, text):
 
 
 def test_beta_choice_strict_inequality_is_wrong():
-    # a learner who keeps active < 5 instead of <= 5 picks 16 here
-    assert "'At most 5' includes 5" in message(check_choice(16.0))
+    # a learner who keeps active < 8 instead of <= 8 picks 16 here
+    assert "'At most 8' includes 8" in message(check_choice(16.0))
 
 
 def test_beta_choice_bad_sweep():

@@ -285,7 +285,7 @@ print(my_log_mean_exp(np.array([[-1000.0, -1001.0]])))  # the naive formula give
 # ------------------------------------------------------------ 8.4 choosing a beta
 
 
-def _check_beta_choice(choice, betas, active, reconstruction, max_active=5):
+def _check_beta_choice(choice, betas, active, reconstruction, max_active=8):
     betas = np.asarray(betas, dtype=float).ravel()
     active = np.asarray(active, dtype=float).ravel()
     reconstruction = np.asarray(reconstruction, dtype=float).ravel()
@@ -328,15 +328,15 @@ def _check_beta_choice(choice, betas, active, reconstruction, max_active=5):
 beta_choice = Exercise(
     "Exercise 8.4: reading the rate-distortion trade-off",
     _check_beta_choice,
-    hints=["Keep only the models of the sweep with at most 5 active units (validation data).",
+    hints=["Keep only the models of the sweep with at most 8 active units (validation data).",
            "Among those, take the beta of the model with the lowest reconstruction term: "
            "betas[allowed][np.argmin(reconstruction[allowed])]."],
     solution="""
-allowed = sweep_active <= 5
+allowed = sweep_active <= 8
 choice = sweep_betas[allowed][np.argmin(sweep_reconstruction[allowed])]
 print(choice)
 """,
-    answer="Take the models with at most 5 active units and, among them, the one with the lowest reconstruction "
+    answer="Take the models with at most 8 active units and, among them, the one with the lowest reconstruction "
            "term on the validation split. Reconstruction worsens as beta grows while the number of active units "
            "falls, so the answer is the smallest beta whose model stays within the budget: the budget on the "
            "rate (the KL, carried by the active units) fixes the best attainable distortion.",
