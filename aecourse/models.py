@@ -345,3 +345,4 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
     return keras.Model(model_in, decoder(encoder(model_in)), name=name)
 
 from aecourse.sae import TopK, sparse_autoencoder  # re-exported from aecourse.sae  # noqa: E402,F401
+from aecourse.vae import variational_autoencoder  # re-exported from aecourse.vae  # noqa: E402,F401

@@ -490,3 +490,11 @@ def test_active_units():
 def test_active_units_rejects_bad_input(means, kwargs, error, text):
     with pytest.raises(error, match=text):
         active_units(means, **kwargs)
+
+
+def test_models_module_re_exports_the_builder():
+    import aecourse.models
+
+    assert aecourse.models.variational_autoencoder is variational_autoencoder
+    model = aecourse.models.variational_autoencoder((6,), hidden_units=(), latent_dim=2, seed=0)
+    assert [layer.name for layer in model.layers][-1] == "negative_elbo"

@@ -24,7 +24,8 @@ def _call(func, args, name):
     if not callable(func):
         raise Incorrect(f"pass your function {name} itself (without calling it), not a {type(func).__name__}.")
     try:
-        got = func(*(np.array(a, copy=True) for a in args))
+        with np.errstate(all="ignore"):  # NaN and inf are explained below, in the learner's terms
+            got = func(*(np.array(a, copy=True) for a in args))
     except Exception as exc:
         shapes = ", ".join(f"an array of shape {np.shape(a)}" for a in args)
         raise Incorrect(f"{name}({shapes}) raised {type(exc).__name__}: {exc}") from None
