@@ -11,6 +11,11 @@ that is: where, what was expected, what was received and, where it helps, how to
 fix it. A value of the wrong *type* raises ``TypeError``; a value of the right type
 that is out of range raises ``ValueError``. Nothing else is ever raised.
 
+The checks of large arrays cost at most one ``min`` and one ``max`` over the data
+(:func:`value_range`): NaN and infinities show in them, and so do values outside a
+range. Anything more (counting the NaN, telling 0-255 images apart) runs only once an
+error is certain, so valid input pays for nothing else.
+
 Example:
     >>> check_int(3, "epochs", where="train", min_value=1)
     3
@@ -36,7 +41,21 @@ __all__ = [
     "check_instance",
     "check_callable",
     "check_array",
+    "check_int_sequence",
+    "check_names",
+    "check_input_shape",
+    "check_loss",
+    "value_range",
+    "check_values",
+    "check_same_scale",
+    "check_one_image_or_batch",
+    "BYTES_HINT",
 ]
+
+#: The fix suggested when data on the 0-255 scale of 8-bit images reaches code that
+#: needs values in [0, 1].
+BYTES_HINT = ("These look like 8-bit images (values 0-255): divide by 255 first, "
+              "e.g. x = x.astype('float32') / 255.")
 
 
 def _shown(value, limit=120):
@@ -51,7 +70,7 @@ def _shown(value, limit=120):
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
-def message(where, name, expected, value, fix=None):
+def message(where, name, expected, value, fix=None, *, received=None):
     """The error message every validator uses.
 
     Args:
@@ -60,6 +79,8 @@ def message(where, name, expected, value, fix=None):
         expected: what was expected, as a phrase: ``"an integer >= 1"``.
         value: what was received.
         fix: an optional sentence that says how to fix it.
+        received: the text shown for ``value``, when its ``repr`` does not say what is
+            wrong (e.g. ``"array of shape (2, 3) and dtype uint8 with values from 0 to 255"``).
 
     Returns:
         ``"{where}: Expected `{name}` to be {expected}. Received: {name}={value}."``
@@ -69,7 +90,8 @@ def message(where, name, expected, value, fix=None):
         >>> message("train", "epochs", "an integer >= 1", 0, "Train for at least one epoch.")
         'train: Expected `epochs` to be an integer >= 1. Received: epochs=0. Train for at least one epoch.'
     """
-    text = f"{where}: Expected `{name}` to be {expected}. Received: {name}={_shown(value)}."
+    shown = _shown(value) if received is None else received
+    text = f"{where}: Expected `{name}` to be {expected}. Received: {name}={shown}."
     return f"{text} {fix}" if fix else text
 
 
@@ -153,7 +175,7 @@ def check_float(value, name, *, where, min_value=None, max_value=None, min_inclu
         >>> check_float(float("nan"), "rate", where="demo", min_value=0)
         Traceback (most recent call last):
         ...
-        ValueError: demo: Expected `rate` to be a finite number >= 0. Received: rate=nan.
+        ValueError: demo: Expected `rate` to be a finite number >= 0. Received: rate=nan. It is NaN (not a number): check the computation that produced it.
     """
     expected = _range_phrase("a finite number", min_value, max_value, min_inclusive, max_inclusive)
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
@@ -161,6 +183,9 @@ def check_float(value, name, *, where, min_value=None, max_value=None, min_inclu
     number = float(value)
     too_low = min_value is not None and (number < min_value if min_inclusive else number <= min_value)
     too_high = max_value is not None and (number > max_value if max_inclusive else number >= max_value)
+    if math.isnan(number):
+        nan_fix = "It is NaN (not a number): check the computation that produced it."
+        raise ValueError(message(where, name, expected, value, f"{nan_fix} {fix}" if fix else nan_fix))
     if not math.isfinite(number) or too_low or too_high:
         raise ValueError(message(where, name, expected, value, fix))
     return number
@@ -317,8 +342,390 @@ def check_array(value, name, *, where, min_ndim=1, dtype="float32", finite=True,
         raise ValueError(message(where, name, f"an array with at least {min_length} row(s)", array))
     if dtype is not None:
         array = array.astype(dtype, copy=False)
-    if finite and np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
-        bad = int(array.size - np.count_nonzero(np.isfinite(array)))
-        raise ValueError(message(where, name, "an array of finite numbers", array,
-                                 f"It holds {bad} NaN or infinite value(s)."))
+    if finite and array.size and np.issubdtype(array.dtype, np.floating):
+        low, high = value_range(array)
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(message(where, name, "an array of finite numbers", array, _non_finite_fix(array)))
+    return array
+
+
+def _non_finite_fix(array):
+    """What is wrong with an array that holds NaN or infinities (counted: the error is certain)."""
+    nan = int(np.count_nonzero(np.isnan(array)))
+    inf = int(np.count_nonzero(np.isinf(array)))
+    parts = [f"{nan} NaN" if nan else "", f"{inf} infinite" if inf else ""]
+    held = " and ".join(p for p in parts if p)
+    return (f"It holds {held} value(s) of {array.size:,}: find where they come from "
+            "(np.isnan(x).any(axis=...) locates them) before going on.")
+
+
+def _int_phrase(min_value):
+    return "integers" if min_value is None else f"integers >= {_number(min_value)}"
+
+
+def check_int_sequence(value, name, *, where, min_value=1, allow_empty=True, allow_scalar=True, length=None,
+                       example="(128, 64)"):
+    """A sequence of integers: a tuple, a list or a 1-D NumPy array (or one integer).
+
+    Args:
+        value: the value to check.
+        name: the argument's name, for the message.
+        where: the function or class that received it, for the message.
+        min_value: the smallest value allowed for each entry, or ``None``.
+        allow_empty: accept an empty sequence.
+        allow_scalar: read a single integer ``n`` as ``(n,)``.
+        length: the number of entries required, or ``None``.
+        example: an example of a good value, for the message.
+
+    Returns:
+        A tuple of Python ints.
+
+    Raises:
+        TypeError: for something that is not a sequence of integers (a string, a
+            float, ``None``, nested lists, a 2-D array).
+        ValueError: for an entry below ``min_value``, an empty sequence where one is
+            not allowed, or the wrong number of entries.
+
+    Example:
+        >>> check_int_sequence(np.array([128, 64]), "hidden_units", where="demo")
+        (128, 64)
+        >>> check_int_sequence((64, 0), "hidden_units", where="demo")
+        Traceback (most recent call last):
+        ...
+        ValueError: demo: Expected `hidden_units` to be a sequence of integers >= 1 such as (128, 64). Received: hidden_units=(64, 0). Entry 1 is 0.
+    """
+    count = "" if length is None else f"{length} "
+    expected = f"a sequence of {count}{_int_phrase(min_value)} such as {example}"
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and allow_scalar:
+        items = [value]
+    elif isinstance(value, np.ndarray):
+        if value.ndim != 1:
+            raise TypeError(message(where, name, expected, value, "Pass a 1-D array, a tuple or a list."))
+        items = value.tolist() if np.issubdtype(value.dtype, np.integer) else list(value)
+    elif isinstance(value, (str, bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(message(where, name, expected, value))
+    else:
+        try:
+            items = list(value)
+        except TypeError:
+            raise TypeError(message(where, name, expected, value)) from None
+    for i, item in enumerate(items):
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, numbers.Integral):
+            raise TypeError(message(where, name, expected, value, f"Entry {i} is {_shown(item)}, not an integer."))
+    for i, item in enumerate(items):
+        if min_value is not None and item < min_value:
+            raise ValueError(message(where, name, expected, value, f"Entry {i} is {item}."))
+    if not items and not allow_empty:
+        raise ValueError(message(where, name, f"a non-empty sequence of {_int_phrase(min_value)} such as {example}",
+                                 value))
+    if length is not None and len(items) != length:
+        raise ValueError(message(where, name, expected, value, f"It has {len(items)} entries."))
+    return tuple(int(item) for item in items)
+
+
+def check_names(value, name, *, where, allow_none=True):
+    """Names of things (logged metrics, say): one string, or a sequence of strings.
+
+    A single string is one name, never a sequence of its letters.
+
+    Args:
+        value: the value to check.
+        name: the argument's name, for the message.
+        where: the function or class that received it, for the message.
+        allow_none: accept ``None`` (returned as ``None``).
+
+    Returns:
+        A list of strings, or ``None``.
+
+    Raises:
+        TypeError: for anything else (numbers, nested lists, a sequence with a
+            non-string entry).
+        ValueError: for an empty sequence.
+
+    Example:
+        >>> check_names("loss", "metrics", where="demo")
+        ['loss']
+        >>> check_names(("loss", "val_loss"), "metrics", where="demo")
+        ['loss', 'val_loss']
+    """
+    expected = "a name or a list of names such as ['loss', 'val_loss']"
+    if value is None and allow_none:
+        return None
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
+        raise TypeError(message(where, name, expected, value))
+    items = list(value)
+    if not all(isinstance(item, str) for item in items):
+        raise TypeError(message(where, name, expected, value))
+    if not items:
+        raise ValueError(message(where, name, expected, value, "Leave it as None to use every name."))
+    return items
+
+
+def _drop_first(shape):
+    return f"x.shape[1:] = {tuple(shape[1:])}"
+
+
+def check_input_shape(value, name="input_shape", *, where, image=False):
+    """The shape of *one* example, as a Keras ``Input`` takes it: no batch axis.
+
+    Integers >= 1, as a tuple, list or 1-D array (an int ``n`` means ``(n,)``). The
+    mistakes a learner makes most often are caught with a hint:
+
+    - the batch axis included (``input_shape=x.shape`` instead of ``x.shape[1:]``): a
+      leading ``None`` (``model.input_shape``), four or more axes, ``(n, h, h)`` with
+      ``h`` not a channel count, or ``(n, d)`` with ``d`` a flattened square image
+      (64, 784, 1024, ...) and ``n`` at most a quarter of ``d`` or the two making
+      more than 65,536 values. A genuine 2-D image of such a shape can be given with a
+      channel axis, ``(h, w, 1)``;
+    - with ``image=True`` (convolutional models: ``(height, width, channels)``): two
+      axes (no channel axis), and channels first, ``(1, 28, 28)`` or ``(3, 32, 32)``
+      (Keras' layers here put channels last).
+
+    Args:
+        value: the shape.
+        name: the argument's name, for the message.
+        where: the function or class that received it, for the message.
+        image: require ``(height, width, channels)``.
+
+    Returns:
+        The shape as a tuple of Python ints.
+
+    Raises:
+        TypeError: for something that is not a sequence of integers.
+        ValueError: for an empty shape, a size below 1, or one of the mistakes above.
+
+    Example:
+        >>> check_input_shape((28, 28, 1), where="demo", image=True)
+        (28, 28, 1)
+        >>> check_input_shape((4000, 784), where="demo")
+        Traceback (most recent call last):
+        ...
+        ValueError: demo: Expected `input_shape` to be the shape of one example, without the batch axis. Received: input_shape=(4000, 784). The first axis looks like the number of examples: pass x.shape[1:] = (784,). For a genuine 4000 x 784 image, add a channel axis: (4000, 784, 1).
+    """
+    expected = ("the shape of one image, (height, width, channels) such as (28, 28, 1)" if image
+                else "the shape of one example, without the batch axis")
+    if isinstance(value, (tuple, list)) and value and value[0] is None:
+        raise ValueError(message(where, name, expected, value,
+                                 f"A leading None is the batch axis of model.input_shape: pass {tuple(value[1:])}."))
+    shape = check_int_sequence(value, name, where=where, min_value=1, allow_empty=False,
+                               example="(28, 28, 1)" if image else "(784,) or (28, 28, 1)")
+    batch = f"The first axis looks like the number of examples: pass {_drop_first(shape)}."
+    if len(shape) >= 4:
+        raise ValueError(message(where, name, expected, shape, batch))
+    if image:
+        if len(shape) == 2:
+            raise ValueError(message(where, name, expected, shape,
+                                     f"Add a channel axis for grey images: {shape + (1,)}."))
+        if len(shape) != 3:
+            raise ValueError(message(where, name, expected, shape))
+        c, h, w = shape
+        if c in (1, 3, 4) and w > 4 and c < min(h, w):
+            raise ValueError(message(where, name, expected, shape,
+                                     f"This looks like channels first (channels, height, width); Keras' layers "
+                                     f"here put channels last: pass {(h, w, c)}, and move the axis of the data "
+                                     "with np.moveaxis(x, 1, -1)."))
+        return shape
+    genuine = f"For a genuine {' x '.join(map(str, shape))} image, add a channel axis: {shape + (1,)}."
+    if len(shape) == 3:
+        n, h, w = shape
+        if h == w and n != h and w > 4:
+            raise ValueError(message(where, name, expected, shape, batch))
+    if len(shape) == 2:
+        n, d = shape
+        side = math.isqrt(d)
+        if side * side == d and d >= 64 and n != d and (d >= 4 * n or n * d > 2**16):
+            raise ValueError(message(where, name, expected, shape, f"{batch} {genuine}"))
+    return shape
+
+
+_LOSS_EXPECTED = ("a Keras loss: a name such as 'binary_crossentropy' or 'mse', a keras.losses.Loss "
+                  "object, or a function loss(y_true, y_pred)")
+
+
+def check_loss(value, name="loss", *, where):
+    """A loss Keras can use: a name it knows, a ``keras.losses.Loss``, or a function.
+
+    Keras itself only fails on an unknown loss name inside ``fit``, with a long trace;
+    this says it in one line, before anything runs. Lists and dicts (one loss per
+    output) are checked entry by entry.
+
+    Args:
+        value: the loss.
+        name: the argument's name, for the message.
+        where: the function or class that received it, for the message.
+
+    Returns:
+        ``value``.
+
+    Raises:
+        ValueError: for a name Keras does not know.
+        TypeError: for something that is neither a name, a ``Loss`` nor callable.
+
+    Example:
+        >>> check_loss("mse", where="demo")
+        'mse'
+        >>> check_loss("bogus", where="demo")
+        Traceback (most recent call last):
+        ...
+        ValueError: demo: Expected `loss` to be a Keras loss: a name such as 'binary_crossentropy' or 'mse', a keras.losses.Loss object, or a function loss(y_true, y_pred). Received: loss='bogus'.
+    """
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            check_loss(item, name, where=where)
+        return value
+    if isinstance(value, dict):
+        for item in value.values():
+            check_loss(item, name, where=where)
+        return value
+    if isinstance(value, str):
+        import keras
+
+        try:
+            keras.losses.get(value)
+        except (ValueError, TypeError):
+            raise ValueError(message(where, name, _LOSS_EXPECTED, value)) from None
+        return value
+    if value is None or not callable(value):
+        raise TypeError(message(where, name, _LOSS_EXPECTED, value))
+    return value
+
+
+def value_range(array):
+    """``(min, max)`` of a numeric array as Python floats: one pass for each.
+
+    NaN propagates through both, and an infinity shows in one of them, so the two
+    numbers also tell whether every value is finite.
+
+    Args:
+        array: a non-empty NumPy array of numbers (or bools).
+
+    Returns:
+        ``(low, high)``; both NaN if the array holds a NaN.
+
+    Example:
+        >>> value_range(np.array([3, 0, 255], dtype=np.uint8))
+        (0.0, 255.0)
+        >>> value_range(np.array([0.5, np.nan]))
+        (nan, nan)
+    """
+    return float(np.min(array)), float(np.max(array))
+
+
+def _looks_like_bytes(low, high):
+    return low >= 0.0 and 1.0 < high <= 255.0
+
+
+def _range_text(array, low, high):
+    return f"{_shown(array)} with values from {low:g} to {high:g}"
+
+
+def check_values(array, name, *, where, finite=True, min_value=None, max_value=None, fix=None,
+                 expected=None, value_range_=None):
+    """Check the values of a numeric array: finite, within ``[min_value, max_value]``.
+
+    One ``min`` and one ``max`` over the data (:func:`value_range`); anything more is
+    computed only once an error is certain. When the range is [0, 1] and the values
+    look like 8-bit images (0 to 255), the message says to divide by 255.
+
+    Args:
+        array: a non-empty NumPy array of numbers.
+        name: the argument's name, for the message.
+        where: the function or class that received it, for the message.
+        finite: reject NaN and infinite values.
+        min_value: the smallest value allowed, or ``None``.
+        max_value: the largest value allowed, or ``None``.
+        fix: the sentence appended to a range error (default: the 0-255 hint where it
+            applies).
+        expected: how to describe the expected values (default: "values in [lo, hi]").
+        value_range_: ``(min, max)`` already computed by the caller, to save the pass.
+
+    Returns:
+        ``(min, max)`` of the array, as floats.
+
+    Raises:
+        ValueError: for NaN or infinite values, or values out of range.
+
+    Example:
+        >>> check_values(np.array([0.0, 0.5]), "x", where="demo", min_value=0, max_value=1)
+        (0.0, 0.5)
+        >>> check_values(np.array([0, 255], dtype=np.uint8), "x", where="demo", min_value=0, max_value=1)
+        Traceback (most recent call last):
+        ...
+        ValueError: demo: Expected `x` to be values in [0, 1]. Received: x=array of shape (2,) and dtype uint8 with values from 0 to 255. These look like 8-bit images (values 0-255): divide by 255 first, e.g. x = x.astype('float32') / 255.
+    """
+    low, high = value_range(array) if value_range_ is None else value_range_
+    if finite and not (math.isfinite(low) and math.isfinite(high)):
+        raise ValueError(message(where, name, "an array of finite numbers", array, _non_finite_fix(array)))
+    too_low = min_value is not None and low < min_value
+    too_high = max_value is not None and high > max_value
+    if too_low or too_high:
+        if expected is None:
+            expected = _range_phrase("values", min_value, max_value)
+        if fix is None and min_value == 0 and max_value == 1 and _looks_like_bytes(low, high):
+            fix = BYTES_HINT
+        raise ValueError(message(where, name, expected, array, fix, received=_range_text(array, low, high)))
+    return low, high
+
+
+def _whole_numbers(array):
+    return np.issubdtype(array.dtype, np.integer) or bool(np.all(np.equal(np.mod(array, 1), 0)))
+
+
+def check_same_scale(a, a_range, b, b_range, names, *, where):
+    """Reject two arrays on different scales: one in [0, 1], the other 8-bit (0-255).
+
+    ``mse(x_uint8, model.predict(x))`` is a number, but a meaningless one. Nothing is
+    computed unless one array lies in [0, 1] while the other exceeds 1; then the other
+    is rejected if it holds only whole numbers from 0 to 255.
+
+    Args:
+        a: the first array.
+        a_range: its ``(min, max)``.
+        b: the second array.
+        b_range: its ``(min, max)``.
+        names: the two arguments' names.
+        where: the function that received them, for the message.
+
+    Raises:
+        ValueError: if one array is in [0, 1] and the other looks like 8-bit images.
+
+    Example:
+        >>> x = np.array([[0, 255]], dtype=np.uint8)
+        >>> check_same_scale(x, (0.0, 255.0), x / 255, (0.0, 1.0), ("x_true", "x_pred"), where="mse")
+        Traceback (most recent call last):
+        ...
+        ValueError: mse: Expected `x_true` to be values on the scale of x_pred (in [0, 1]). Received: x_true=array of shape (1, 2) and dtype uint8 with values from 0 to 255. These look like 8-bit images (values 0-255): divide by 255 first, e.g. x = x.astype('float32') / 255.
+    """
+    for (x, (lo, hi), name), (other_range, other) in (((a, a_range, names[0]), (b_range, names[1])),
+                                                     ((b, b_range, names[1]), (a_range, names[0]))):
+        if 0.0 <= other_range[0] and other_range[1] <= 1.0 and _looks_like_bytes(lo, hi) and _whole_numbers(x):
+            raise ValueError(message(where, name, f"values on the scale of {other} (in [0, 1])", x, BYTES_HINT,
+                                     received=_range_text(x, lo, hi)))
+
+
+def check_one_image_or_batch(array, name, *, where):
+    """Read one image, ``(h, w, 1)`` or ``(h, w, 3)``, as a batch of one.
+
+    A 3-D array is a batch of grey images ``(n, h, w)`` unless its last axis holds 1
+    or 3 values (one grey or colour image, channels last); no image of the course is
+    1 or 3 pixels wide. A 4-D or larger array is returned unchanged.
+
+    Args:
+        array: a NumPy array.
+        name: the argument's name (for symmetry with the other validators).
+        where: the function that received it.
+
+    Returns:
+        ``array`` or ``array[None]``.
+
+    Example:
+        >>> check_one_image_or_batch(np.zeros((28, 28, 1)), "images", where="demo").shape
+        (1, 28, 28, 1)
+        >>> check_one_image_or_batch(np.zeros((5, 28, 28)), "images", where="demo").shape
+        (5, 28, 28)
+    """
+    if array.ndim == 3 and array.shape[-1] in (1, 3) and min(array.shape[:2]) > 3:
+        return array[None]
     return array
