@@ -11,6 +11,7 @@ from aecourse.anomaly import (
     Threshold,
     choose_threshold,
     most_anomalous,
+    one_class_protocol,
     precision_recall,
     reconstruction_errors,
     roc_auc,
@@ -42,19 +43,27 @@ def test_reconstruction_errors_match_numpy():
 
 
 def test_reconstruction_errors_bad_input():
-    with pytest.raises(ValueError, match=r"x_true has shape \(2, 3\) but x_pred has shape \(2, 4\)"):
+    with pytest.raises(ValueError, match=r"reconstructions of the same examples, shape \(2, 3\)\. "
+                                         r"Received: x_pred=array of shape \(2, 4\)"):
         reconstruction_errors(np.zeros((2, 3)), np.zeros((2, 4)))
-    with pytest.raises(ValueError, match="at least 2 dimensions"):
+    with pytest.raises(ValueError, match="at least 2 axes.*x\\[None\\] for a single example"):
         reconstruction_errors(np.zeros(3), np.zeros(3))
-    with pytest.raises(ValueError, match=r"metric='mae'.*expected one of \('mse', 'bce'\)"):
+    with pytest.raises(ValueError, match=r"`metric` to be one of 'mse', 'bce', 'bce_above_floor'\. "
+                                         r"Received: metric='mae'"):
         reconstruction_errors(np.zeros((2, 3)), np.zeros((2, 3)), metric="mae")
+    with pytest.raises(ValueError, match="`x_true` to be an array of finite numbers.*NaN"):
+        reconstruction_errors(np.array([[0.1, np.nan]]), np.zeros((1, 2)))
+    with pytest.raises(TypeError, match="an array of numbers"):
+        reconstruction_errors([["a", "b"]], [["a", "b"]])
 
 
 def test_most_anomalous():
     np.testing.assert_array_equal(most_anomalous([0.3, 0.9, 0.1, 0.9], n=3), [1, 3, 0])
     assert len(most_anomalous([1.0, 2.0], n=5)) == 2
-    with pytest.raises(ValueError, match=r"most_anomalous\(n=0\): expected a positive integer"):
+    with pytest.raises(ValueError, match=r"most_anomalous: Expected `n` to be an integer >= 1\. Received: n=0"):
         most_anomalous([1.0], n=0)
+    with pytest.raises(TypeError, match=r"Received: n=2\.5"):
+        most_anomalous([1.0], n=2.5)
 
 
 # ------------------------------------------------------------------------- ROC
@@ -93,16 +102,24 @@ def test_roc_extremes_and_bad_input():
     assert roc_auc([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9]) == 1.0
     assert roc_auc([0, 0, 1, 1], [0.9, 0.8, 0.2, 0.1]) == 0.0
     assert roc_auc([0, 1], [0.5, 0.5]) == 0.5
-    with pytest.raises(ValueError, match="only normal examples; ROC needs both"):
+    with pytest.raises(ValueError, match=r"both normal \(0\) and anomalous \(1\) examples\. "
+                                         r"Received: only normal examples"):
         roc_auc([0, 0], [0.1, 0.2])
-    with pytest.raises(ValueError, match=r"labels must be 0 \(normal\) or 1 \(anomaly\), received values \[0, 3\]"):
+    with pytest.raises(ValueError, match=r"0 \(normal\) or 1 \(anomaly\) labels\. Received: labels='values \[0, 3\]'. "
+                                         r"Map your classes first"):
         roc_auc([0, 3], [0.1, 0.2])
-    with pytest.raises(ValueError, match=r"expected 3 labels \(one per score\), received shape \(2,\)"):
+    with pytest.raises(ValueError, match=r"a 1-d array of 3 labels, one per score\. "
+                                         r"Received: labels=array of shape \(2,\)"):
         roc_curve([0, 1], [0.1, 0.2, 0.3])
-    with pytest.raises(ValueError, match="scores must be finite"):
+    with pytest.raises(ValueError, match="`scores` to be an array of finite numbers"):
         roc_auc([0, 1], [0.1, np.nan])
-    with pytest.raises(ValueError, match=r"1-d array of scores.*shape \(2, 1\)"):
+    with pytest.raises(ValueError, match=r"a 1-d array of scores, one per example\. "
+                                         r"Received: scores=array of shape \(2, 1\)"):
         roc_auc([0, 1], [[0.1], [0.2]])
+    with pytest.raises(TypeError, match="one score per example. Received: scores='high'"):
+        roc_auc([0, 1], "high")
+    with pytest.raises(TypeError, match="labels or booleans"):
+        roc_auc(["a", "b"], [0.1, 0.2])
 
 
 # ------------------------------------------------------------ precision/recall
@@ -127,8 +144,11 @@ def test_precision_recall_accepts_threshold_object_and_boolean_labels():
     assert (r["precision"], r["recall"]) == (1.0, 0.5)
     # nothing flagged: precision reported as 0, not a division error
     assert precision_recall([0, 1], [0.1, 0.2], 5.0)["precision"] == 0.0
-    with pytest.raises(TypeError, match=r"threshold='high'.*expected a finite number or a Threshold"):
+    with pytest.raises(TypeError, match=r"Expected `threshold` to be a finite number or a Threshold\. "
+                                        r"Received: threshold='high'"):
         precision_recall([0, 1], [0.1, 0.2], "high")
+    with pytest.raises(ValueError, match=r"Received: threshold=nan"):
+        precision_recall([0, 1], [0.1, 0.2], float("nan"))
 
 
 # ------------------------------------------------------------------ thresholds
@@ -186,23 +206,226 @@ def test_choose_threshold_f1_is_the_best_on_validation():
 
 
 def test_choose_threshold_bad_input():
-    with pytest.raises(ValueError, match=r"method='roc'.*expected one of \('fpr', 'f1'\)"):
+    with pytest.raises(ValueError, match=r"`method` to be one of 'fpr', 'f1'\. Received: method='roc'"):
         choose_threshold([0.1, 0.2], method="roc")
-    with pytest.raises(ValueError, match=r"max_fpr=1.5.*expected a number in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"`max_fpr` to be a finite number in \[0, 1\)\. Received: max_fpr=1\.5"):
         choose_threshold([0.1, 0.2], max_fpr=1.5)
-    with pytest.raises(ValueError, match="no anomalies.*use method='fpr'"):
+    with pytest.raises(TypeError, match=r"Received: max_fpr='5%'"):
+        choose_threshold([0.1, 0.2], max_fpr="5%")
+    with pytest.raises(ValueError, match="Received: no anomalies. Use method='fpr'"):
         choose_threshold([0.1, 0.2], [0, 0], method="f1")
-    with pytest.raises(ValueError, match="f1.*no anomalies"):
+    with pytest.raises(ValueError, match="method='f1'. Received: no anomalies"):
         choose_threshold([0.1, 0.2], method="f1")
-    with pytest.raises(ValueError, match=r"hold no normal \(0\) examples"):
+    with pytest.raises(ValueError, match=r"normal \(0\) examples for method='fpr'\. Received: only anomalies"):
         choose_threshold([0.1, 0.2], [1, 1])
-    with pytest.raises(ValueError, match="received no scores"):
+    with pytest.raises(ValueError, match=r"at least 1 row"):
         choose_threshold([])
-    with pytest.raises(TypeError, match="labels must be 0/1 or booleans"):
+    with pytest.raises(TypeError, match="`val_labels` to be 0 \\(normal\\) / 1 \\(anomaly\\) labels or booleans"):
         choose_threshold([0.1, 0.2], ["a", "b"])
 
 
 def test_module_exports():
     assert set(anomaly.__all__) == {
-        "reconstruction_errors", "Threshold", "choose_threshold", "roc_curve", "roc_auc",
-        "precision_recall", "most_anomalous"}
+        "reconstruction_errors", "distance_to_mean", "Threshold", "choose_threshold", "roc_curve", "roc_auc",
+        "precision_recall", "precision_recall_curve", "average_precision", "precision_at_prevalence",
+        "most_anomalous", "OneClassResult", "one_class_protocol"}
+
+
+# ------------------------------------------------- "at most max_fpr", brute force
+
+
+def brute_force_threshold(normal, max_fpr):
+    """The smallest score that flags (score > t) at most max_fpr of the normal scores."""
+    return min(t for t in np.unique(normal) if np.mean(normal > t) <= max_fpr)
+
+
+@pytest.mark.parametrize("max_fpr", [0.0, 0.01, 0.05, 0.07, 0.1, 0.2, 0.25, 0.3, 0.5, 0.9])
+def test_choose_threshold_matches_brute_force_on_awkward_sizes(max_fpr):
+    rng = np.random.default_rng(11)
+    for n in list(range(1, 60)) + [99, 101, 137, 411, 999]:
+        for ties in (False, True):
+            normal = rng.gamma(2.0, 1.0, n)
+            if ties:
+                normal = np.round(normal, 0)
+            t = choose_threshold(normal, max_fpr=max_fpr)
+            assert t.threshold == brute_force_threshold(normal, max_fpr), (n, ties)
+            assert t.validation_fpr <= max_fpr
+            assert t.validation_fpr == np.mean(normal > t.threshold)
+
+
+def test_choose_threshold_on_the_chapters_size_flags_20_of_411():
+    normal = np.random.default_rng(0).random(411)
+    t = choose_threshold(normal, max_fpr=0.05)
+    assert int(np.sum(normal > t.threshold)) == 20  # 20 / 411 = 4.87%; 21 would be 5.11%
+    assert int(np.sum(normal > np.quantile(normal, 0.95))) == 21  # what a quantile would flag
+
+
+def test_choose_threshold_with_ties_at_the_cut_flags_fewer_rather_than_more():
+    normal = np.array([1.0, 2.0, 2.0, 2.0, 3.0])
+    t = choose_threshold(normal, max_fpr=0.4)  # 2 may be flagged; only 1 or 4 can be
+    assert t.threshold == 2.0 and t.validation_fpr == 0.2
+
+
+# ------------------------------------------------------------- new score functions
+
+
+def test_bce_above_floor_is_bce_minus_the_entropy_of_each_image():
+    rng = np.random.default_rng(2)
+    x, r = rng.random((4, 10)), rng.uniform(0.05, 0.95, (4, 10))
+    bce = -np.mean(x * np.log(r) + (1 - x) * np.log(1 - r), axis=1)
+    floor = -np.mean(x * np.log(x) + (1 - x) * np.log(1 - x), axis=1)
+    np.testing.assert_allclose(reconstruction_errors(x, r, "bce_above_floor"), bce - floor, rtol=1e-6)
+    assert np.all(reconstruction_errors(x, x, "bce_above_floor") < 1e-6)  # a perfect copy: 0, whatever the floor
+
+
+def test_distance_to_mean_is_the_mse_to_the_mean_image():
+    rng = np.random.default_rng(3)
+    normal, x = rng.random((20, 4, 4, 1)), rng.random((5, 4, 4, 1))
+    expected = ((x - normal.mean(axis=0)) ** 2).reshape(5, -1).mean(axis=1)
+    np.testing.assert_allclose(anomaly.distance_to_mean(normal, x), expected)
+    with pytest.raises(ValueError, match=r"examples shaped like those of x_normal, \(4, 4, 1\)"):
+        anomaly.distance_to_mean(normal, x.reshape(5, -1))
+
+
+@pytest.mark.parametrize("ties", [False, True])
+def test_precision_recall_curve_and_average_precision_match_scikit_learn(ties):
+    y, s = toy(seed=8, ties=ties)
+    p, r, t = anomaly.precision_recall_curve(y, s)
+    sk_p, sk_r, sk_t = skm.precision_recall_curve(y, s)
+    np.testing.assert_allclose(p, sk_p[:-1][::-1])
+    np.testing.assert_allclose(r, sk_r[:-1][::-1])
+    np.testing.assert_allclose(t, sk_t[::-1])
+    assert anomaly.average_precision(y, s) == pytest.approx(skm.average_precision_score(y, s), abs=1e-12)
+    for threshold, precision, recall in zip(t[::7], p[::7], r[::7]):
+        flagged = s >= threshold
+        assert precision == pytest.approx(y[flagged].mean())
+        assert recall == pytest.approx(flagged[y == 1].mean())
+
+
+def test_precision_at_prevalence_counts_what_would_be_flagged():
+    # 10,000 normal examples and 100 anomalies (prevalence 100/10,100); FPR 0.04, recall 0.3
+    n_normal, n_anomalous = 10_000, 100
+    flagged_normal, flagged_anomalous = 0.04 * n_normal, 0.3 * n_anomalous
+    expected = flagged_anomalous / (flagged_anomalous + flagged_normal)
+    got = anomaly.precision_at_prevalence(0.3, 0.04, n_anomalous / (n_normal + n_anomalous))
+    assert got == pytest.approx(expected)
+    assert anomaly.precision_at_prevalence(0.3, 0.04, 0.5) == pytest.approx(0.3 / 0.34)
+    assert anomaly.precision_at_prevalence(0.0, 0.0, 0.1) == 0.0
+    assert anomaly.precision_at_prevalence(0.5, 0.0, 0.01) == 1.0
+    with pytest.raises(ValueError, match=r"`prevalence` to be a finite number in \(0, 1\)\. Received: prevalence=0"):
+        anomaly.precision_at_prevalence(0.3, 0.04, 0)
+    with pytest.raises(ValueError, match=r"Received: recall=1\.5"):
+        anomaly.precision_at_prevalence(1.5, 0.04, 0.1)
+    with pytest.raises(TypeError, match=r"Received: fpr='4%'"):
+        anomaly.precision_at_prevalence(0.3, "4%", 0.1)
+
+
+# ------------------------------------------------------------- one-class protocol
+
+
+def one_dimensional_data():
+    """Class 0 trains at 0.5; its test images sit at known distances from it, so the AUC is known."""
+    x_train = np.r_[np.full(20, 0.5), np.full(20, 0.1)][:, None]
+    y_train = np.repeat([0, 1], 20)
+    normal = 0.5 + np.array([0.0, 0.1, -0.2, 0.3])
+    anomalous = 0.5 + np.array([0.15, -0.25, 0.35, 0.05])
+    x_test = np.r_[normal, anomalous][:, None]
+    y_test = np.repeat([0, 1], 4)
+    return (x_train, y_train), (x_test, y_test)
+
+
+def test_one_class_protocol_gives_the_known_auc():
+    # distance to the mean (0.5): anomalies win 1 + 2 + 3 + 4 = 10 of the 16 pairs
+    result = one_class_protocol(one_dimensional_data(), baselines=("mean",), classes=[0], seeds=(0, 1))
+    assert result.values("distance to the mean image").tolist() == [[0.625], [0.625]]
+    assert result.pairwise_auc["distance to the mean image"] == ((None,),)
+    scores = (np.r_[[0.0, 0.1, 0.2, 0.3], [0.15, 0.25, 0.35, 0.05]]) ** 2
+    labels = np.repeat([0, 1], 4)
+    assert result.average_precision["distance to the mean image"][0][0] == pytest.approx(
+        skm.average_precision_score(labels, scores))
+
+
+def test_one_class_protocol_table_shape_seeds_and_round_trip():
+    import json
+
+    rng = np.random.default_rng(0)
+    y_train, y_test = np.repeat([0, 1, 2], 30), np.repeat([0, 1, 2], 10)
+    centres = rng.random((3, 12))
+    x_train = np.clip(centres[y_train] + 0.05 * rng.normal(size=(90, 12)), 0, 1)
+    x_test = np.clip(centres[y_test] + 0.05 * rng.normal(size=(30, 12)), 0, 1)
+    result = one_class_protocol(((x_train, y_train), (x_test, y_test)), baselines=("mean", "pca", "isolation_forest"),
+                                seeds=(0, 1, 2), pca_components=4, class_names=["a", "b", "c"], dataset="toy")
+    assert result.methods == ("distance to the mean image", "PCA (4), reconstruction MSE",
+                              "Isolation Forest on PCA (4)")
+    for m in result.methods:
+        assert result.values(m).shape == (3, 3) and result.values(m, "average_precision").shape == (3, 3)
+        assert np.all(result.values(m) > 0.9)  # well separated classes
+    assert result.seeds == (0, 1, 2) and result.n_train == (30, 30, 30)
+    assert np.all(result.spread()["distance to the mean image"] == 0)  # no randomness: the same on every seed
+    rows = result.rows()
+    assert len(rows) == 3 * 3 * 3 and set(rows[0]) == {"method", "seed", "class", "class_name", "auc",
+                                                         "average_precision"}
+    text = result.table()
+    assert text.splitlines()[0].split()[0] == "class" and len(text.splitlines()) == 1 + 3 + 1
+    back = anomaly.OneClassResult.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert back.to_dict() == result.to_dict()
+    hardest = result.hardest("distance to the mean image")
+    assert [h[0] for h in hardest] == ["a", "b", "c"] and all(h[0] != h[1] for h in hardest)
+
+
+def test_one_class_protocol_trains_a_model_per_class_and_seed():
+    import keras
+
+    from aecourse.evaluation import rank
+    from aecourse.fast import FastRecipe
+
+    rng = np.random.default_rng(1)
+    y_train, y_test = np.repeat([0, 1], 64), np.repeat([0, 1], 20)
+    # class 0 lights the first half of the pixels, class 1 the second half
+    pattern = np.array([np.r_[np.ones(8), np.zeros(8)], np.r_[np.zeros(8), np.ones(8)]])
+    x_train = np.clip(pattern[y_train] * rng.uniform(0.6, 1.0, (128, 16)), 0, 1).astype("float32")
+    x_test = np.clip(pattern[y_test] * rng.uniform(0.6, 1.0, (40, 16)), 0, 1).astype("float32")
+    calls = []
+
+    def build():
+        calls.append(1)
+        inputs = keras.Input((16,))
+        code = keras.layers.Dense(2, activation="relu", name="code")(inputs)
+        return keras.Model(inputs, keras.layers.Dense(16, activation="sigmoid", name="out")(code))
+
+    result = one_class_protocol(((x_train, y_train), (x_test, y_test)), build,
+                                FastRecipe(epochs=30, batch_size=16, jit_compile=False), name="tiny AE",
+                                baselines=("mean",), seeds=(3,))
+    assert len(calls) == 2 and result.seeds == (3,)  # one model per class and seed
+    assert result.methods == ("distance to the mean image", "tiny AE, MSE", "tiny AE, BCE above floor")
+    assert np.all(result.values("tiny AE, MSE") > 0.9)
+    assert result.settings["tiny AE"]["parameters"] == 16 * 2 + 2 + 2 * 16 + 16
+    verdict = rank(result.seed_results(), "mean_auc", better="higher")
+    assert "over 1 seed" in str(verdict)
+
+
+def test_one_class_result_combine_and_bad_input():
+    (x, y), test = one_dimensional_data()
+    data = ((x + np.where(np.arange(40) % 2, 0.01, -0.01)[:, None], y), test)  # some variance for PCA
+    a = one_class_protocol(data, baselines=("mean",), seeds=(0,))
+    b = one_class_protocol(data, baselines=("pca",), seeds=(0,), pca_components=1)
+    both = anomaly.OneClassResult.combine(a, b)
+    assert both.methods == a.methods + b.methods
+    with pytest.raises(ValueError, match="distinct method names"):
+        anomaly.OneClassResult.combine(a, a)
+    c = one_class_protocol(data, baselines=("mean",), seeds=(1,))
+    with pytest.raises(ValueError, match="the same classes"):
+        anomaly.OneClassResult.combine(a, c)
+    with pytest.raises(TypeError, match=r"\(\(x_train, y_train\), \(x_test, y_test\)\)"):
+        one_class_protocol(np.zeros((3, 4)))
+    (xt, yt) = test
+    with pytest.raises(ValueError, match="values in \\[0, 1\\].*Divide 8-bit images by 255"):
+        one_class_protocol(((x * 255, y), (xt * 255, yt)))
+    with pytest.raises(ValueError, match="`baselines` to be one of"):
+        one_class_protocol(data, baselines=("knn",))
+    with pytest.raises(TypeError, match="`recipe` to be a FastRecipe or a KerasRecipe"):
+        one_class_protocol(data, build_model=lambda: None)
+    with pytest.raises(ValueError, match="Class 7 is missing"):
+        one_class_protocol(data, classes=[7])
+    with pytest.raises(ValueError, match="one integer class label per image"):
+        one_class_protocol(((x, y[:-1]), (xt, yt)))
