@@ -249,9 +249,9 @@ def test_ch07_largest_angle():
     assert "smallest angle" in ch07.largest_angle.check(np.degrees(angles.min()), a, b).message
 
 
-# ------------------------------------------------------------------- chapters 2, 3
+# ----------------------------------------------------------------------- chapter 2
 
-from aecourse.exercises import ch02, ch03  # noqa: E402
+from aecourse.exercises import ch02  # noqa: E402
 
 
 def test_ch02_exercises():
@@ -269,29 +269,6 @@ def test_ch02_exercises():
     assert "number of parameters should be" in ch02.colour_model.check((4, 4, 128), 1000).message
     assert ch02.bigger_code.check(conv_autoencoder(latent_dim=32)).correct
     assert "32-number code, its encoder outputs 10" in ch02.bigger_code.check(conv_autoencoder()).message
-
-
-def test_ch03_output_size():
-    import math
-
-    assert ch03.output_size.check(____).status == "not attempted"
-    assert ch03.output_size.check(lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else math.ceil(n / s)).correct
-    floor_same = ch03.output_size.check(lambda n, k, s, p: (n - k) // s + 1 if p == "valid" else n // s)
-    assert floor_same.status == "incorrect" and "out_size(7, 2, 2, 'same') returned 3, expected 4" in floor_same.message
-    no_plus_one = ch03.output_size.check(lambda n, k, s, p: (n - k) // s if p == "valid" else math.ceil(n / s))
-    assert "out_size(28, 3, 1, 'valid') returned 25, expected 26" in no_plus_one.message
-
-
-def test_ch03_every_way_and_reshape():
-    right = [(2, "valid", 1), (3, "valid", None), (3, "valid", 0)]
-    assert ch03.every_way_to_7.check(____).status == "not attempted"
-    assert ch03.every_way_to_7.check(right).correct
-    assert "1 missing" in ch03.every_way_to_7.check(right[:2]).message
-    assert "do not give 7" in ch03.every_way_to_7.check(right + [(3, "same", 1)]).message
-    assert "triples" in ch03.every_way_to_7.check([3, 4]).message
-    assert ch03.reshape_size.check(6272).correct
-    assert "1152 = 3 x 3 x 128 is what fails" in ch03.reshape_size.check(1152).message
-    assert "should be 6272" in ch03.reshape_size.check(6000).message
 
 
 def test_wrong_number_of_answers_is_explained_in_the_learners_terms():
