@@ -27,8 +27,12 @@ datasets do not need large temporary arrays.
 
 **Checks.** Arrays must have the same shape, be numeric and hold only finite values;
 BCE and its floor need targets in [0, 1] and BCE needs predictions in [0, 1]
-(logits are not accepted: apply a sigmoid first). Anything else raises a
-``ValueError`` (or a ``TypeError`` for non-numeric data) saying what was received.
+(logits are not accepted: apply a sigmoid first). Two arrays on different scales,
+one in [0, 1] and the other 8-bit images (whole numbers up to 255), are rejected
+with the hint to divide by 255, and so is PSNR of data spanning more than its
+``data_range``. Anything else raises a ``ValueError`` (or a ``TypeError`` for
+non-numeric data) saying what was received and what to do. The checks cost one
+``min`` and one ``max`` per array.
 
 Example:
     >>> import numpy as np
@@ -40,9 +44,9 @@ Example:
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from aecourse.validation import BYTES_HINT, check_bool, check_float, check_same_scale, check_values, message
 
 __all__ = ["EPSILON", "mse", "bce", "bce_floor", "psnr"]
 
@@ -57,60 +61,54 @@ _BLOCK_VALUES = 1 << 20  # about a million values (8 MB in float64) per block
 
 
 def _array(x, name, func):
-    """``x`` as a NumPy array, numeric (or bool), finite; a clear error otherwise."""
+    """``(array, (min, max))``: ``x`` as a numeric, non-empty, finite array, and its range.
+
+    The range is the one pass over the data that every check below shares.
+    """
     try:
         array = np.asarray(x)
-    except (ValueError, TypeError) as exc:  # ragged nested lists
-        raise ValueError(f"{func}: {name} could not be read as an array ({exc})") from None
-    if array.dtype == bool:
-        return array
-    if not (np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)):
-        raise TypeError(
-            f"{func}: {name} must hold real numbers; received an array of dtype {array.dtype}"
-        )
+    except (ValueError, TypeError):  # ragged nested lists
+        raise TypeError(message(func, name, "an array of numbers", x,
+                                "Nested lists must all have the same length.")) from None
+    if array.dtype != bool and not (np.issubdtype(array.dtype, np.integer)
+                                    or np.issubdtype(array.dtype, np.floating)):
+        raise TypeError(message(func, name, "an array of real numbers", array))
     if array.size == 0:
-        raise ValueError(f"{func}: {name} is empty (shape {array.shape}); expected at least one value")
-    if np.issubdtype(array.dtype, np.floating):
-        bad = array.size - int(np.count_nonzero(np.isfinite(array)))
-        if bad:
-            raise ValueError(
-                f"{func}: {name} holds {bad} non-finite value(s) (NaN or inf) out of {array.size}; "
-                "expected finite numbers"
-            )
-    return array
+        raise ValueError(message(func, name, "an array with at least one value", array))
+    low, high = check_values(array, name, where=func)
+    return array, (low, high)
 
 
 def _pair(x_true, x_pred, func):
-    a = _array(x_true, "x_true", func)
-    b = _array(x_pred, "x_pred", func)
+    a, a_range = _array(x_true, "x_true", func)
+    b, b_range = _array(x_pred, "x_pred", func)
     if a.shape != b.shape:
-        raise ValueError(
-            f"{func}: x_true has shape {a.shape} but x_pred has shape {b.shape}; "
-            "expected arrays of the same shape (one prediction per target value)"
-        )
-    return a, b
+        raise ValueError(message(func, "x_pred", f"an array of the shape of x_true, {a.shape}", b,
+                                 "Pass one prediction per target value, e.g. model.predict(x_true)."))
+    return a, a_range, b, b_range
 
 
-def _unit_interval(array, name, func, hint=""):
-    low, high = float(array.min()), float(array.max())
+def _shown_range(array, value_range):
+    return f"array of shape {array.shape} and dtype {array.dtype} with values from {value_range[0]:g} to {value_range[1]:g}"
+
+
+def _unit_interval(array, value_range, name, func, fix):
+    low, high = value_range
     if low < 0.0 or high > 1.0:
-        raise ValueError(
-            f"{func}: {name} must lie in [0, 1]; received values from {low:g} to {high:g}{hint}"
-        )
+        if low >= 0.0 and 1.0 < high <= 255.0:
+            fix = BYTES_HINT
+        raise ValueError(message(func, name, "values in [0, 1]", array, fix, received=_shown_range(array, value_range)))
 
 
-def _flag(value, name, func):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{func}: {name} must be True or False, received {value!r}")
-    return bool(value)
+_TARGET_FIX = "Scale the data to [0, 1] first, or use mse for real-valued data."
+_PREDICTION_FIX = "If these are logits, apply a sigmoid first (or use an output layer with a sigmoid)."
 
 
 def _check_per_example(per_example, array, func):
-    per_example = _flag(per_example, "per_example", func)
+    per_example = check_bool(per_example, "per_example", where=func)
     if per_example and array.ndim == 0:
-        raise ValueError(
-            f"{func}(per_example=True) needs arrays with a first (example) axis; received a scalar"
-        )
+        raise ValueError(message(func, "x_true", "an array with a first (example) axis when per_example=True",
+                                 array, "Pass per_example=False for a single value."))
     return per_example
 
 
@@ -183,16 +181,18 @@ def mse(x_true, x_pred, *, per_example=False):
         ``per_example=True``.
 
     Raises:
-        ValueError: if the shapes differ, an array is empty or holds NaN/inf, or
-            ``per_example=True`` is asked of scalars.
+        ValueError: if the shapes differ, an array is empty or holds NaN/inf, one
+            array is in [0, 1] and the other holds 8-bit values (whole numbers up to
+            255: divide them by 255), or ``per_example=True`` is asked of scalars.
         TypeError: for non-numeric arrays or a non-bool ``per_example``.
 
     Example:
         >>> mse(np.array([[0.0, 1.0]]), np.array([[0.5, 0.5]]))
         0.25
     """
-    a, b = _pair(x_true, x_pred, "mse")
+    a, a_range, b, b_range = _pair(x_true, x_pred, "mse")
     per_example = _check_per_example(per_example, a, "mse")
+    check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where="mse")
     return _reduce(_row_sums(_squared_error, a, b), a, per_example)
 
 
@@ -218,8 +218,10 @@ def bce(x_true, x_pred, *, per_example=False, epsilon=EPSILON):
 
     Raises:
         ValueError: if the shapes differ, an array is empty or holds NaN/inf, a target
-            or prediction lies outside [0, 1], or ``epsilon`` is not in (0, 0.5).
-        TypeError: for non-numeric arrays or a non-bool ``per_example``.
+            or prediction lies outside [0, 1] (0-255 images: divide by 255), or
+            ``epsilon`` is not in (0, 0.5).
+        TypeError: for non-numeric arrays, a non-bool ``per_example`` or a
+            non-numeric ``epsilon``.
 
     Example:
         >>> round(bce(np.array([0.7]), np.array([0.4])), 5)  # -(0.7 ln 0.4 + 0.3 ln 0.6)
@@ -227,16 +229,13 @@ def bce(x_true, x_pred, *, per_example=False, epsilon=EPSILON):
         >>> bce(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])) < 1e-6  # finite at 0 and 1
         True
     """
-    a, b = _pair(x_true, x_pred, "bce")
+    a, a_range, b, b_range = _pair(x_true, x_pred, "bce")
     per_example = _check_per_example(per_example, a, "bce")
-    if (isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real)
-            or not np.isfinite(epsilon) or not 0.0 < epsilon < 0.5):
-        raise ValueError(f"bce: epsilon must be a number in (0, 0.5), received {epsilon!r}")
-    _unit_interval(a, "x_true (the targets)", "bce",
-                   "; scale the data to [0, 1] first, or use mse for real-valued data")
-    _unit_interval(b, "x_pred (the predictions)", "bce",
-                   "; if these are logits, apply a sigmoid first")
-    return _reduce(_row_sums(_cross_entropy(float(epsilon)), a, b), a, per_example)
+    epsilon = check_float(epsilon, "epsilon", where="bce", min_value=0, max_value=0.5, min_inclusive=False,
+                          max_inclusive=False, fix="Keep the default, 1e-7 (Keras' epsilon).")
+    _unit_interval(a, a_range, "x_true", "bce", _TARGET_FIX)
+    _unit_interval(b, b_range, "x_pred", "bce", _PREDICTION_FIX)
+    return _reduce(_row_sums(_cross_entropy(epsilon), a, b), a, per_example)
 
 
 def bce_floor(x_true, *, per_example=False):
@@ -266,9 +265,9 @@ def bce_floor(x_true, *, per_example=False):
         >>> bce_floor(np.array([[0.0, 1.0]]))
         0.0
     """
-    a = _array(x_true, "x_true", "bce_floor")
+    a, a_range = _array(x_true, "x_true", "bce_floor")
     per_example = _check_per_example(per_example, a, "bce_floor")
-    _unit_interval(a, "x_true (the targets)", "bce_floor", "; scale the data to [0, 1] first")
+    _unit_interval(a, a_range, "x_true", "bce_floor", "Scale the data to [0, 1] first.")
     return _reduce(_row_sums(_entropy, a), a, per_example)
 
 
@@ -292,19 +291,28 @@ def psnr(x_true, x_pred, *, data_range=1.0, per_example=False):
         A float, or a float64 array of shape ``(n,)`` if ``per_example=True``.
 
     Raises:
-        ValueError: as :func:`mse`, or if ``data_range`` is not a positive finite number.
-        TypeError: for non-numeric arrays or a non-bool ``per_example``.
+        ValueError: as :func:`mse`, if ``data_range`` is not a positive finite number,
+            or if the data spans more than ``data_range`` (8-bit images with the
+            default ``data_range=1.0``: divide them by 255, or pass ``data_range=255``).
+        TypeError: for non-numeric arrays, a non-bool ``per_example`` or a
+            non-numeric ``data_range``.
 
     Example:
         >>> psnr(np.array([[0.0, 1.0]]), np.array([[0.1, 0.9]]))  # MSE 0.01
         20.0
     """
-    if (isinstance(data_range, bool) or not isinstance(data_range, numbers.Real)
-            or not np.isfinite(data_range) or data_range <= 0):
-        raise ValueError(f"psnr: data_range must be a positive finite number, received {data_range!r}")
-    a, b = _pair(x_true, x_pred, "psnr")
+    data_range = check_float(data_range, "data_range", where="psnr", min_value=0, min_inclusive=False,
+                             fix="Use 1.0 for images in [0, 1], 255 for 8-bit images.")
+    a, a_range, b, b_range = _pair(x_true, x_pred, "psnr")
     per_example = _check_per_example(per_example, a, "psnr")
+    span = a_range[1] - a_range[0]
+    if span > data_range * (1 + 1e-6):
+        fix = (f"{BYTES_HINT} Or pass data_range=255." if a_range[0] >= 0 and 1 < a_range[1] <= 255
+               else f"Pass data_range={span:g} or more: the span of the values the data can take.")
+        raise ValueError(message("psnr", "x_true", f"data spanning at most data_range={data_range:g}", a, fix,
+                                 received=f"{_shown_range(a, a_range)}, a span of {span:g}"))
+    check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where="psnr")
     error = _reduce(_row_sums(_squared_error, a, b), a, per_example)
     with np.errstate(divide="ignore"):
-        value = 10.0 * (2.0 * np.log10(float(data_range)) - np.log10(error))
+        value = 10.0 * (2.0 * np.log10(data_range) - np.log10(error))
     return value if per_example else float(value)

@@ -223,77 +223,125 @@ def test_bce_floor_of_one_value_is_its_binary_entropy(x):
 
 @pytest.mark.parametrize("fn", [mse, bce, psnr])
 def test_mismatched_shapes(fn):
-    with pytest.raises(ValueError, match=r"x_true has shape \(2, 3\) but x_pred has shape \(3, 2\)"):
+    with pytest.raises(ValueError, match=rf"^{fn.__name__}: Expected `x_pred` to be an array of the shape of x_true, "
+                                         r"\(2, 3\)\. Received: x_pred=array of shape \(3, 2\) and dtype float64\. "
+                                         r"Pass one prediction per target value"):
         fn(np.zeros((2, 3)), np.zeros((3, 2)))
 
 
 @pytest.mark.parametrize("fn", [mse, bce, psnr])
-@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_non_finite_values(fn, bad):
+@pytest.mark.parametrize("bad,words", [(np.nan, "1 NaN"), (np.inf, "1 infinite"), (-np.inf, "1 infinite")])
+def test_non_finite_values(fn, bad, words):
     x = np.full((2, 2), 0.5)
     y = x.copy()
     y[1, 1] = bad
-    with pytest.raises(ValueError, match=r"x_pred holds 1 non-finite value\(s\) \(NaN or inf\) out of 4"):
+    with pytest.raises(ValueError, match=rf"Expected `x_pred` to be an array of finite numbers\. Received: x_pred=array "
+                                         rf"of shape \(2, 2\) and dtype float64\. It holds {words} value\(s\) of 4"):
         fn(x, y)
-    with pytest.raises(ValueError, match=r"x_true holds 1 non-finite"):
+    with pytest.raises(ValueError, match=r"Expected `x_true` to be an array of finite numbers"):
         fn(y, x)
 
 
 def test_non_finite_targets_for_the_floor():
-    with pytest.raises(ValueError, match=r"bce_floor: x_true holds 1 non-finite"):
+    with pytest.raises(ValueError, match=r"^bce_floor: Expected `x_true` to be an array of finite numbers.*1 NaN"):
         bce_floor(np.array([0.2, np.nan]))
 
 
 @pytest.mark.parametrize("value", [-0.1, 1.5, 255.0])
 def test_targets_outside_unit_interval(value):
     t = np.array([[0.2, value]])
-    with pytest.raises(ValueError, match=rf"bce: x_true \(the targets\) must lie in \[0, 1\]; received values from .* to .*"):
+    with pytest.raises(ValueError, match=r"^bce: Expected `x_true` to be values in \[0, 1\]\. Received: x_true=array "
+                                         r"of shape \(1, 2\) and dtype float64 with values from .* to .*\."):
         bce(t, np.full_like(t, 0.5))
-    with pytest.raises(ValueError, match=r"bce_floor: x_true \(the targets\) must lie in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"^bce_floor: Expected `x_true` to be values in \[0, 1\]"):
         bce_floor(t)
 
 
-def test_target_range_message_states_the_values():
-    with pytest.raises(ValueError, match=r"received values from 0 to 255; scale the data to \[0, 1\] first"):
+def test_target_range_message_states_the_values_and_the_fix():
+    with pytest.raises(ValueError, match=r"with values from 0 to 255\. These look like 8-bit images \(values 0-255\): "
+                                         r"divide by 255 first"):
         bce(np.array([[0.0, 255.0]]), np.array([[0.5, 0.5]]))
+    with pytest.raises(ValueError, match=r"with values from -0.5 to 0.5\. Scale the data to \[0, 1\] first, or use "
+                                         r"mse for real-valued data\."):
+        bce(np.array([[-0.5, 0.5]]), np.array([[0.5, 0.5]]))
 
 
 def test_predictions_outside_unit_interval_look_like_logits():
-    with pytest.raises(ValueError, match=r"x_pred \(the predictions\) must lie in \[0, 1\]; received values from -2 to 3; "
-                                         r"if these are logits, apply a sigmoid first"):
+    with pytest.raises(ValueError, match=r"Expected `x_pred` to be values in \[0, 1\]\. Received: x_pred=.* with values "
+                                         r"from -2 to 3\. If these are logits, apply a sigmoid first"):
         bce(np.array([[0.0, 1.0]]), np.array([[-2.0, 3.0]]))
+
+
+def test_uint8_images_are_caught_where_the_number_would_be_wrong():
+    """8-bit images (0-255) next to [0, 1] data, or in PSNR with data_range=1, give a
+    number that means nothing: each function says what it received and to divide by 255."""
+    rng = np.random.default_rng(0)
+    x8 = rng.integers(0, 256, (4, 784)).astype(np.uint8)
+    x01 = rng.random((4, 784))
+    divide = r"These look like 8-bit images \(values 0-255\): divide by 255 first, e\.g\. x = x\.astype\('float32'\) / 255\."
+    with pytest.raises(ValueError, match=r"^psnr: Expected `x_true` to be data spanning at most data_range=1\. Received: "
+                                         r"x_true=array of shape \(4, 784\) and dtype uint8 with values from 0 to 255, "
+                                         r"a span of 255\. " + divide + r" Or pass data_range=255\.$"):
+        psnr(x8, x8 // 2)
+    for a, b, name in ((x8, x01, "x_true"), (x01, x8, "x_pred")):
+        other = "x_pred" if name == "x_true" else "x_true"
+        with pytest.raises(ValueError, match=rf"^mse: Expected `{name}` to be values on the scale of {other} \(in \[0, 1\]\)\. "
+                                             rf"Received: {name}=array of shape \(4, 784\) and dtype uint8 with values "
+                                             rf"from 0 to 255\. " + divide):
+            mse(a, b)
+    # the same images as floats that were never divided
+    with pytest.raises(ValueError, match="divide by 255"):
+        mse(x8.astype(np.float32), x01)
+    # what is right passes: both on the 0-255 scale, or PSNR told the range
+    assert mse(x8, x8) == 0.0
+    assert psnr(x8, np.clip(x8.astype(int) + 1, 0, 255), data_range=255) > 40
+    assert psnr(x8 / 255, x01) == pytest.approx(10 * math.log10(1 / mse(x8 / 255, x01)))
+    # real-valued predictions beyond [0, 1] (a linear output) are not mistaken for 8-bit images
+    assert mse(x01, x01 * 3.5) > 0
+
+
+def test_psnr_of_data_wider_than_its_range():
+    with pytest.raises(ValueError, match=r"a span of 4\. Pass data_range=4 or more"):
+        psnr(np.array([[-2.0, 2.0]]), np.array([[0.0, 0.0]]))
 
 
 @pytest.mark.parametrize("fn", [mse, bce, psnr])
 def test_non_numeric(fn):
-    with pytest.raises(TypeError, match=r"x_true must hold real numbers; received an array of dtype <U1"):
+    with pytest.raises(TypeError, match=r"Expected `x_true` to be an array of real numbers\. Received: x_true=array of "
+                                        r"shape \(2,\) and dtype <U1\."):
         fn(np.array(["a", "b"]), np.zeros(2))
-    with pytest.raises(TypeError, match=r"x_pred must hold real numbers; received an array of dtype complex128"):
+    with pytest.raises(TypeError, match=r"Expected `x_pred` to be an array of real numbers.*dtype complex128"):
         fn(np.zeros(2), np.zeros(2, dtype=complex))
 
 
 def test_ragged_and_empty():
-    with pytest.raises(ValueError, match=r"mse: x_true could not be read as an array"):
+    with pytest.raises(TypeError, match=r"^mse: Expected `x_true` to be an array of numbers\. Received: x_true=\[\[0\.0, "
+                                        r"1\.0\], \[0\.0\]\]\. Nested lists must all have the same length\."):
         mse([[0.0, 1.0], [0.0]], [[0.0, 1.0], [0.0]])
-    with pytest.raises(ValueError, match=r"bce_floor: x_true is empty \(shape \(0, 784\)\)"):
+    with pytest.raises(ValueError, match=r"^bce_floor: Expected `x_true` to be an array with at least one value\. "
+                                         r"Received: x_true=array of shape \(0, 784\)"):
         bce_floor(np.zeros((0, 784)))
 
 
 @pytest.mark.parametrize("fn", [mse, bce, psnr])
 def test_per_example_needs_an_example_axis(fn):
-    with pytest.raises(ValueError, match=r"per_example=True\) needs arrays with a first \(example\) axis; received a scalar"):
+    with pytest.raises(ValueError, match=r"Expected `x_true` to be an array with a first \(example\) axis when "
+                                         r"per_example=True\. Received: x_true=array of shape \(\) and dtype float64\. Pass per_example=False"):
         fn(0.5, 0.5, per_example=True)
-    with pytest.raises(TypeError, match=r"per_example must be True or False, received 'yes'"):
+    with pytest.raises(TypeError, match=r"Expected `per_example` to be True or False\. Received: per_example='yes'\."):
         fn(np.zeros(2), np.zeros(2), per_example="yes")
 
 
-@pytest.mark.parametrize("epsilon", [0, -1e-7, 0.5, 1.0, float("nan"), "small", True])
-def test_bad_epsilon(epsilon):
-    with pytest.raises(ValueError, match=r"bce: epsilon must be a number in \(0, 0.5\), received"):
+@pytest.mark.parametrize("epsilon,error", [(0, ValueError), (-1e-7, ValueError), (0.5, ValueError), (1.0, ValueError),
+                                           (float("nan"), ValueError), ("small", TypeError), (True, TypeError)])
+def test_bad_epsilon(epsilon, error):
+    with pytest.raises(error, match=r"^bce: Expected `epsilon` to be a finite number in \(0, 0\.5\)\. Received: epsilon="):
         bce(np.zeros(2), np.zeros(2), epsilon=epsilon)
 
 
-@pytest.mark.parametrize("data_range", [0, -1.0, float("inf"), None, True])
-def test_bad_data_range(data_range):
-    with pytest.raises(ValueError, match=r"psnr: data_range must be a positive finite number, received"):
+@pytest.mark.parametrize("data_range,error", [(0, ValueError), (-1.0, ValueError), (float("inf"), ValueError),
+                                              (None, TypeError), (True, TypeError)])
+def test_bad_data_range(data_range, error):
+    with pytest.raises(error, match=r"^psnr: Expected `data_range` to be a finite number > 0\. Received: data_range=.*"
+                                    r"Use 1\.0 for images in \[0, 1\], 255 for 8-bit images\."):
         psnr(np.zeros(2), np.ones(2), data_range=data_range)
