@@ -6,11 +6,14 @@ the result in [0, 1], the range the course's images and sigmoid outputs live in.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-__all__ = ["add_noise"]
+from aecourse.validation import check_array, check_float, check_int, check_one_of, check_values
+
+__all__ = ["add_noise", "KINDS"]
+
+#: The kinds of noise :func:`add_noise` draws.
+KINDS = ("gaussian", "salt_and_pepper", "masking")
 
 
 def add_noise(x, kind="gaussian", amount=0.3, seed=None):
@@ -29,32 +32,33 @@ def add_noise(x, kind="gaussian", amount=0.3, seed=None):
         A float32 array of the same shape as ``x``, clipped to [0, 1].
 
     Raises:
-        ValueError: for an unknown ``kind``, an ``amount`` out of range, or ``x`` with
-            values outside [0, 1] or non-finite values.
+        ValueError: for an unknown ``kind``, an ``amount`` out of range or NaN, a
+            negative ``seed``, or ``x`` with values outside [0, 1] (8-bit images: divide
+            by 255) or non-finite values.
+        TypeError: for an ``amount`` or ``seed`` that is not a number, or ``x`` that
+            does not hold numbers.
 
     Example:
         >>> noisy = add_noise(np.full((2, 4), 0.5), "masking", 0.5, seed=0)
         >>> noisy.shape
         (2, 4)
     """
-    kinds = ("gaussian", "salt_and_pepper", "masking")
-    if kind not in kinds:
-        raise ValueError(f"add_noise(kind={kind!r}): unknown noise kind; expected one of {kinds}")
-    if isinstance(amount, bool) or not isinstance(amount, (int, float, np.integer, np.floating)):
-        raise TypeError(f"add_noise(amount={amount!r}): expected a number")
-    amount = float(amount)
-    if kind == "gaussian" and not (0.0 <= amount < math.inf):
-        raise ValueError(f"add_noise(amount={amount}): the Gaussian standard deviation must be >= 0")
-    if kind != "gaussian" and not (0.0 <= amount <= 1.0):
-        raise ValueError(
-            f"add_noise(kind={kind!r}, amount={amount}): the fraction of corrupted values must lie in [0, 1]"
-        )
-    x = np.asarray(x, dtype=np.float32)
-    if x.size and (not np.all(np.isfinite(x)) or x.min() < 0.0 or x.max() > 1.0):
-        raise ValueError(
-            f"add_noise: expected values in [0, 1], received values in [{np.nanmin(x)}, {np.nanmax(x)}]"
-            + ("" if np.all(np.isfinite(x)) else " and non-finite values")
-        )
+    where = "add_noise"
+    kind = check_one_of(kind, "kind", KINDS, where=where)
+    if kind == "gaussian":
+        amount = check_float(amount, "amount", where=where, min_value=0,
+                             fix="For Gaussian noise it is the standard deviation, e.g. 0.3.")
+    else:
+        amount = check_float(amount, "amount", where=where, min_value=0, max_value=1,
+                             fix=f"For {kind!r} noise it is the fraction of values corrupted, e.g. 0.2.")
+    if not (seed is None or isinstance(seed, np.random.Generator)):
+        seed = check_int(seed, "seed", where=where, min_value=0,
+                         fix="Pass an integer such as 0, a numpy.random.Generator, or None.")
+    x = check_array(x, "x", where=where, min_ndim=0, min_length=0, dtype=None)
+    if x.size:
+        check_values(x, "x", where=where, min_value=0, max_value=1,
+                     fix="Noise is added to images in [0, 1]; rescale the data first.")
+    x = x.astype(np.float32, copy=False)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     if kind == "gaussian":
         noisy = x + rng.normal(0.0, amount, size=x.shape).astype(np.float32)

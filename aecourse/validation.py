@@ -636,8 +636,8 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
         finite: reject NaN and infinite values.
         min_value: the smallest value allowed, or ``None``.
         max_value: the largest value allowed, or ``None``.
-        fix: the sentence appended to a range error (default: the 0-255 hint where it
-            applies).
+        fix: the sentence appended to a range error (replaced by the 0-255 hint where
+            that applies).
         expected: how to describe the expected values (default: "values in [lo, hi]").
         value_range_: ``(min, max)`` already computed by the caller, to save the pass.
 
@@ -663,7 +663,7 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
     if too_low or too_high:
         if expected is None:
             expected = _range_phrase("values", min_value, max_value)
-        if fix is None and min_value == 0 and max_value == 1 and _looks_like_bytes(low, high):
+        if min_value == 0 and max_value == 1 and _looks_like_bytes(low, high):
             fix = BYTES_HINT
         raise ValueError(message(where, name, expected, array, fix, received=_range_text(array, low, high)))
     return low, high

@@ -29,15 +29,43 @@ def test_add_noise_amount_is_realised():
     assert abs((g - x).std() - 0.1) < 0.005
 
 
-def test_add_noise_bad_input():
-    x = np.zeros((2, 4))
-    with pytest.raises(ValueError, match="unknown noise kind"):
-        add_noise(x, "poisson", 0.1)
-    with pytest.raises(ValueError, match=r"fraction of corrupted values must lie in \[0, 1\]"):
-        add_noise(x, "masking", 1.5)
-    with pytest.raises(ValueError, match="standard deviation must be >= 0"):
-        add_noise(x, "gaussian", -0.1)
-    with pytest.raises(ValueError, match=r"expected values in \[0, 1\]"):
-        add_noise(x + 2, "gaussian", 0.1)
-    with pytest.raises(TypeError, match="expected a number"):
-        add_noise(x, "gaussian", "0.1")
+def test_add_noise_accepts_numpy_scalars_lists_and_generators():
+    x = [[0.0, 0.5, 1.0]]
+    a = add_noise(x, "gaussian", np.float32(0.1), seed=np.int64(1))
+    b = add_noise(np.array(x), "gaussian", 0.1, seed=np.random.default_rng(1))
+    np.testing.assert_allclose(a, b, atol=1e-6)
+    assert add_noise(np.zeros((0, 4)), "masking", 0.1).shape == (0, 4)
+
+
+@pytest.mark.parametrize("args,error,text", [
+    (("poisson", 0.1), ValueError,
+     r"^add_noise: Expected `kind` to be one of 'gaussian', 'salt_and_pepper', 'masking'\. Received: kind='poisson'\.$"),
+    (("masking", 1.5), ValueError,
+     r"^add_noise: Expected `amount` to be a finite number in \[0, 1\]\. Received: amount=1\.5\. For 'masking' noise "
+     r"it is the fraction of values corrupted, e\.g\. 0\.2\.$"),
+    (("gaussian", -0.1), ValueError,
+     r"^add_noise: Expected `amount` to be a finite number >= 0\. Received: amount=-0\.1\. For Gaussian noise it is "
+     r"the standard deviation, e\.g\. 0\.3\.$"),
+    (("gaussian", float("nan")), ValueError,
+     r"^add_noise: Expected `amount` to be a finite number >= 0\. Received: amount=nan\. It is NaN \(not a number\)"),
+    (("gaussian", "0.1"), TypeError, r"^add_noise: Expected `amount` to be a finite number >= 0\. Received: amount='0\.1'"),
+    (("gaussian", 0.1, -1), ValueError, r"^add_noise: Expected `seed` to be an integer >= 0\. Received: seed=-1\. Pass an "
+                                        r"integer such as 0, a numpy\.random\.Generator, or None\.$"),
+    (("gaussian", 0.1, "0"), TypeError, r"^add_noise: Expected `seed` to be an integer >= 0\. Received: seed='0'"),
+])
+def test_add_noise_bad_arguments(args, error, text):
+    with pytest.raises(error, match=text):
+        add_noise(np.zeros((2, 4)), *args)
+
+
+def test_add_noise_bad_images():
+    with pytest.raises(ValueError, match=r"^add_noise: Expected `x` to be values in \[0, 1\]\. Received: x=array of shape "
+                                         r"\(2, 4\) and dtype uint8 with values from 0 to 200\. These look like 8-bit "
+                                         r"images \(values 0-255\): divide by 255 first"):
+        add_noise(np.array([[0, 200, 3, 4]] * 2, dtype=np.uint8), "gaussian", 0.1)
+    with pytest.raises(ValueError, match=r"with values from -1 to 0\. Noise is added to images in \[0, 1\]; rescale"):
+        add_noise(np.array([-1.0, 0.0]), "gaussian", 0.1)
+    with pytest.raises(ValueError, match=r"Expected `x` to be an array of finite numbers\..*It holds 1 NaN value"):
+        add_noise([[0.5, np.nan]], "masking", 0.1)
+    with pytest.raises(TypeError, match=r"Expected `x` to be an array of numbers\. Received: x='abc'"):
+        add_noise("abc", "masking", 0.1)
