@@ -32,7 +32,10 @@ import math
 import numbers
 from collections import namedtuple
 
+import numpy as np
+
 from aecourse.nested import walk_layers
+from aecourse.validation import check_bool, check_instance, check_int, check_int_sequence, check_one_of, message
 
 __all__ = [
     "conv_output_size",
@@ -47,44 +50,44 @@ __all__ = [
 # ------------------------------------------------------------------- validation
 
 
-def _int(value, what, minimum):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{what} must be an integer >= {minimum}, received {value!r} ({type(value).__name__})")
-    if value < minimum:
-        raise ValueError(f"{what} must be an integer >= {minimum}, received {value}")
-    return int(value)
+def _int(value, what, minimum, where):
+    return check_int(value, what, where=where, min_value=minimum)
 
 
-def _axes(size):
+def _axes(size, where):
     """``(sizes, scalar)``: the sizes as a tuple and whether a single int was given."""
-    if isinstance(size, numbers.Integral) and not isinstance(size, bool):
-        return (_int(size, "size", 1),), True
-    if isinstance(size, (tuple, list)) and len(size) > 0:
-        return tuple(_int(s, f"size[{i}]", 1) for i, s in enumerate(size)), False
-    raise ValueError(
-        f"size must be a positive integer (one axis) or a tuple of them such as (28, 28), received {size!r}"
-    )
+    if isinstance(size, numbers.Integral) and not isinstance(size, (bool, np.bool_)):
+        return (_int(size, "size", 1, where),), True
+    if not isinstance(size, (tuple, list, np.ndarray)):
+        raise TypeError(message(where, "size", "an integer >= 1 or a tuple of them such as (28, 28)", size))
+    sizes = check_int_sequence(size, "size", where=where, min_value=1, allow_empty=False, allow_scalar=False,
+                               example="28 or (28, 28)")
+    return sizes, False
 
 
-def _per_axis(value, n, what, minimum):
-    if isinstance(value, (tuple, list)):
-        if len(value) != n:
-            raise ValueError(f"{what}={tuple(value)!r} has {len(value)} values but size has {n} axes")
-        return tuple(_int(v, f"{what}[{i}]", minimum) for i, v in enumerate(value))
-    return (_int(value, what, minimum),) * n
+def _per_axis(value, n, what, minimum, where):
+    if isinstance(value, (tuple, list, np.ndarray)):
+        values = check_int_sequence(value, what, where=where, min_value=minimum, allow_scalar=False,
+                                    example=f"3 or {(3,) * n}")
+        if len(values) != n:
+            raise ValueError(message(where, what, f"one integer, or one per axis of size ({n})", value,
+                                     f"It has {len(values)} values but size has {n} axes."))
+        return values
+    return (_int(value, what, minimum, where),) * n
 
 
-def _padding(padding):
-    if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise ValueError(f"padding must be 'valid' or 'same' (as in Keras), received {padding!r}")
-    return padding.lower()
+def _padding(padding, where):
+    if isinstance(padding, str):
+        padding = padding.lower()
+    check_one_of(padding, "padding", ("valid", "same"), where=where)
+    return padding
 
 
 def _result(values, scalar):
     return values[0] if scalar else tuple(values)
 
 
-def _window_output(sizes, windows, strides, padding, layer, window_name):
+def _window_output(sizes, windows, strides, padding, layer, window_name, where):
     out = []
     for axis, (n, k, s) in enumerate(zip(sizes, windows, strides)):
         if padding == "same":
@@ -92,11 +95,11 @@ def _window_output(sizes, windows, strides, padding, layer, window_name):
             continue
         length = (n - k) // s + 1
         if length < 1:
-            where = "" if len(sizes) == 1 else f" on axis {axis}"
-            raise ValueError(
-                f"{layer} with padding='valid': a window of {k} does not fit in an input of {n}{where} "
-                f"({window_name} {k} > size {n}); use padding='same', a smaller {window_name} or a larger input"
-            )
+            on_axis = "" if len(sizes) == 1 else f" on axis {axis}"
+            raise ValueError(message(
+                where, window_name, f"at most the input size with padding='valid' ({n}{on_axis})", k,
+                f"In {layer} with padding='valid' a window of {k} does not fit in an input of {n}{on_axis}: "
+                f"use padding='same', a smaller {window_name} or a larger input."))
         out.append(length)
     return out
 
@@ -130,13 +133,14 @@ def conv_output_size(size, kernel_size, strides=1, padding="valid", dilation_rat
         >>> conv_output_size((28, 28), kernel_size=3, strides=2, padding="same")
         (14, 14)
     """
-    sizes, scalar = _axes(size)
-    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1)
-    strides = _per_axis(strides, len(sizes), "strides", 1)
-    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1)
-    padding = _padding(padding)
+    where = "conv_output_size"
+    sizes, scalar = _axes(size, where)
+    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1, where)
+    strides = _per_axis(strides, len(sizes), "strides", 1, where)
+    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1, where)
+    padding = _padding(padding, where)
     effective = [d * (k - 1) + 1 for k, d in zip(kernels, dilations)]
-    return _result(_window_output(sizes, effective, strides, padding, "a convolution", "kernel_size"), scalar)
+    return _result(_window_output(sizes, effective, strides, padding, "a convolution", "kernel_size", where), scalar)
 
 
 def pool_output_size(size, pool_size=2, strides=None, padding="valid"):
@@ -166,11 +170,12 @@ def pool_output_size(size, pool_size=2, strides=None, padding="valid"):
         >>> pool_output_size(7, padding="same")
         4
     """
-    sizes, scalar = _axes(size)
-    pools = _per_axis(pool_size, len(sizes), "pool_size", 1)
-    strides = pools if strides is None else _per_axis(strides, len(sizes), "strides", 1)
-    padding = _padding(padding)
-    return _result(_window_output(sizes, pools, strides, padding, "a pooling layer", "pool_size"), scalar)
+    where = "pool_output_size"
+    sizes, scalar = _axes(size, where)
+    pools = _per_axis(pool_size, len(sizes), "pool_size", 1, where)
+    strides = pools if strides is None else _per_axis(strides, len(sizes), "strides", 1, where)
+    padding = _padding(padding, where)
+    return _result(_window_output(sizes, pools, strides, padding, "a pooling layer", "pool_size", where), scalar)
 
 
 def conv_transpose_output_size(size, kernel_size, strides=1, padding="valid", output_padding=None,
@@ -211,19 +216,20 @@ def conv_transpose_output_size(size, kernel_size, strides=1, padding="valid", ou
         >>> conv_transpose_output_size(3, kernel_size=3, strides=2, padding="same", output_padding=1)
         6
     """
-    sizes, scalar = _axes(size)
-    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1)
-    strides = _per_axis(strides, len(sizes), "strides", 1)
-    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1)
-    padding = _padding(padding)
+    where = "conv_transpose_output_size"
+    sizes, scalar = _axes(size, where)
+    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1, where)
+    strides = _per_axis(strides, len(sizes), "strides", 1, where)
+    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1, where)
+    padding = _padding(padding, where)
     if output_padding is not None:
-        output_padding = _per_axis(output_padding, len(sizes), "output_padding", 0)
+        output_padding = _per_axis(output_padding, len(sizes), "output_padding", 0, where)
         for axis, (a, s) in enumerate(zip(output_padding, strides)):
             if a >= s:
-                raise ValueError(
-                    f"output_padding must be smaller than strides on every axis, as Keras requires; "
-                    f"received output_padding={a} with strides={s} on axis {axis}"
-                )
+                raise ValueError(message(
+                    where, "output_padding", "smaller than strides on every axis, as Keras requires",
+                    output_padding if len(sizes) > 1 else a,
+                    f"On axis {axis}: output_padding={a} with strides={s}; use at most {s - 1}."))
     out = []
     for axis, (n, k, s, d) in enumerate(zip(sizes, kernels, strides, dilations)):
         k_d = d * (k - 1) + 1
@@ -233,12 +239,12 @@ def conv_transpose_output_size(size, kernel_size, strides=1, padding="valid", ou
             a = output_padding[axis]
             out.append((n - 1) * s + k_d + a if padding == "valid" else (n - 1) * s + k_d % 2 + a)
         if out[-1] < 1:
-            where = "" if len(sizes) == 1 else f" on axis {axis}"
-            raise ValueError(
-                f"a transposed convolution of an input of {n}{where} with kernel_size={k}, strides={s}, "
+            on_axis = "" if len(sizes) == 1 else f" on axis {axis}"
+            raise ValueError(message(
+                where, "output_padding", "large enough for a non-empty output", output_padding[axis],
+                f"A transposed convolution of an input of {n}{on_axis} with kernel_size={k}, strides={s}, "
                 f"padding={padding!r} and output_padding={output_padding[axis]} would have an empty output "
-                f"({out[-1]}); use a larger output_padding or padding='valid'"
-            )
+                f"({out[-1]}): use a larger output_padding or padding='valid'."))
     return _result(out, scalar)
 
 
@@ -293,8 +299,18 @@ class ShapeTable:
     _headers = ("layer", "type", "output shape", "values", "params")
 
     def __init__(self, rows, model_name="model", total_params=None):
-        self.rows = [ShapeRow(*r) for r in rows]
-        self.model_name = model_name
+        where = "ShapeTable"
+        if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+            raise TypeError(message(where, "rows", "a list of ShapeRow (or of 5- or 6-tuples)", rows))
+        self.rows = []
+        for row in rows:
+            if not isinstance(row, (tuple, list)) or len(row) not in (5, 6):
+                raise TypeError(message(where, "rows", "a list of ShapeRow (or of 5- or 6-tuples)", row,
+                                        "Each row is (name, kind, output_shape, values, params[, depth])."))
+            self.rows.append(ShapeRow(*row))
+        if total_params is not None:
+            total_params = check_int(total_params, "total_params", where=where, min_value=0)
+        self.model_name = str(model_name)
         self.total_params = (
             sum(r.params for r in self.rows if r.depth == 0) if total_params is None else int(total_params)
         )
@@ -312,7 +328,9 @@ class ShapeTable:
                     return row
             raise KeyError(f"no layer named {key!r} in the table of {self.model_name!r}; "
                            f"layers: {', '.join(r.name for r in self.rows)}")
-        return self.rows[key]
+        if isinstance(key, (numbers.Integral, slice)) and not isinstance(key, bool):
+            return self.rows[key]
+        raise TypeError(message("ShapeTable", "key", "a layer name, a row number or a slice", key))
 
     def shape_of(self, name):
         """Output shape (without the batch axis) of the layer called ``name``.
@@ -424,7 +442,7 @@ def trace_shapes(model, expand_nested=True):
         A :class:`ShapeTable` (prints as text, renders as HTML in a notebook).
 
     Raises:
-        TypeError: if ``model`` is not a Keras model.
+        TypeError: if ``model`` is not a Keras model or ``expand_nested`` not a bool.
         ValueError: if the model has not been built (its shapes are unknown).
 
     Example:
@@ -435,11 +453,11 @@ def trace_shapes(model, expand_nested=True):
     """
     import keras
 
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"trace_shapes expects a keras.Model, received {type(model).__name__}")
+    where = "trace_shapes"
+    check_instance(model, "model", keras.Model, where=where, expected="a keras.Model",
+                   fix="Pass a model, e.g. conv_autoencoder(); a single layer has no table.")
+    expand_nested = check_bool(expand_nested, "expand_nested", where=where)
     if not model.built:
-        raise ValueError(
-            f"model {model.name!r} is not built, so its shapes are unknown; give it an input "
-            "(keras.Input(shape=...) or model.build((None, ...))) before tracing it"
-        )
+        raise ValueError(message(where, "model", "a built model (its shapes known)", f"model {model.name!r}",
+                                 "Give it an input (keras.Input(shape=...) or model.build((None, ...))) first."))
     return ShapeTable(_rows(model, expand_nested), model.name, model.count_params())

@@ -133,24 +133,42 @@ def test_the_article_arithmetic():
 # --------------------------------------------------------------- bad arguments
 
 
-@pytest.mark.parametrize("call,message", [
-    (lambda: conv_output_size(0, 3), r"size must be an integer >= 1, received 0"),
-    (lambda: conv_output_size(28.0, 3), r"size must be a positive integer .* received 28.0"),
-    (lambda: conv_output_size((28, -1), 3), r"size\[1\] must be an integer >= 1, received -1"),
-    (lambda: conv_output_size(28, 3, padding="full"), r"padding must be 'valid' or 'same'.*'full'"),
-    (lambda: conv_output_size(2, 3), r"a window of 3 does not fit in an input of 2"),
-    (lambda: conv_output_size((28, 28), (3, 3, 3)), r"kernel_size=\(3, 3, 3\) has 3 values but size has 2 axes"),
-    (lambda: conv_output_size(28, 3, strides=0), r"strides must be an integer >= 1, received 0"),
-    (lambda: conv_output_size(28, True), r"kernel_size must be an integer >= 1, received True"),
-    (lambda: pool_output_size(1, 2), r"pooling layer .* window of 2 does not fit in an input of 1"),
-    (lambda: conv_transpose_output_size(3, 3, strides=2, output_padding=2), r"output_padding=2 with strides=2"),
-    (lambda: conv_transpose_output_size(3, 3, output_padding=-1), r"output_padding must be an integer >= 0"),
-    (lambda: conv_transpose_output_size("3", 3), r"size must be a positive integer"),
-    (lambda: conv_transpose_output_size(1, 2, padding="same", output_padding=0), r"would have an empty output \(0\)"),
+@pytest.mark.parametrize("call,error,message", [
+    (lambda: conv_output_size(0, 3), ValueError,
+     r"^conv_output_size: Expected `size` to be an integer >= 1\. Received: size=0\.$"),
+    (lambda: conv_output_size(28.0, 3), TypeError,
+     r"^conv_output_size: Expected `size` to be an integer >= 1 or a tuple of them such as \(28, 28\)\. "
+     r"Received: size=28\.0\.$"),
+    (lambda: conv_output_size((28, -1), 3), ValueError, r"Received: size=\(28, -1\)\. Entry 1 is -1\.$"),
+    (lambda: conv_output_size(28, 3, padding="full"), ValueError,
+     r"^conv_output_size: Expected `padding` to be one of 'valid', 'same'\. Received: padding='full'\.$"),
+    (lambda: conv_output_size(2, 3), ValueError,
+     r"Received: kernel_size=3\. In a convolution with padding='valid' a window of 3 does not fit in an input of 2: "
+     r"use padding='same', a smaller kernel_size or a larger input\.$"),
+    (lambda: conv_output_size((28, 28), (3, 3, 3)), ValueError,
+     r"Expected `kernel_size` to be one integer, or one per axis of size \(2\)\. Received: kernel_size=\(3, 3, 3\)\. "
+     r"It has 3 values but size has 2 axes\.$"),
+    (lambda: conv_output_size(28, 3, strides=0), ValueError, r"Expected `strides` to be an integer >= 1\. Received: strides=0"),
+    (lambda: conv_output_size(28, True), TypeError, r"Expected `kernel_size` to be an integer >= 1\. Received: kernel_size=True"),
+    (lambda: pool_output_size(1, 2), ValueError,
+     r"^pool_output_size: .*In a pooling layer with padding='valid' a window of 2 does not fit in an input of 1"),
+    (lambda: conv_transpose_output_size(3, 3, strides=2, output_padding=2), ValueError,
+     r"Expected `output_padding` to be smaller than strides on every axis, as Keras requires\. Received: "
+     r"output_padding=2\. On axis 0: output_padding=2 with strides=2; use at most 1\.$"),
+    (lambda: conv_transpose_output_size(3, 3, output_padding=-1), ValueError,
+     r"Expected `output_padding` to be an integer >= 0\. Received: output_padding=-1\."),
+    (lambda: conv_transpose_output_size("3", 3), TypeError, r"Expected `size` to be an integer >= 1 or a tuple of them"),
+    (lambda: conv_transpose_output_size(1, 2, padding="same", output_padding=0), ValueError,
+     r"would have an empty output \(0\): use a larger output_padding or padding='valid'\.$"),
 ])
-def test_bad_arguments_are_explained(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_are_explained(call, error, message):
+    with pytest.raises(error, match=message):
         call()
+
+
+def test_numpy_integers_and_arrays_are_accepted():
+    assert conv_output_size(np.array([28, 28]), np.int64(3), strides=np.array([2, 2]), padding="SAME") == (14, 14)
+    assert pool_output_size(np.int32(7)) == 3
 
 
 def test_keras_rejects_what_the_formula_rejects():
@@ -208,9 +226,16 @@ def test_trace_shapes_flat_and_sequential():
 
 
 def test_trace_shapes_bad_input():
-    with pytest.raises(TypeError, match="expects a keras.Model, received Dense"):
+    with pytest.raises(TypeError, match=r"^trace_shapes: Expected `model` to be a keras\.Model\. Received: model=<Dense"):
         trace_shapes(keras.layers.Dense(3))
-    with pytest.raises(ValueError, match="is not built"):
+    with pytest.raises(ValueError, match=r"^trace_shapes: Expected `model` to be a built model \(its shapes known\)\. "
+                                         r"Received: model=\"model 'unbuilt'\"\. Give it an input"):
         trace_shapes(keras.Sequential([keras.layers.Dense(3)], name="unbuilt"))
+    with pytest.raises(TypeError, match="Expected `expand_nested` to be True or False"):
+        trace_shapes(conv_autoencoder(), expand_nested="no")
+    with pytest.raises(TypeError, match=r"^ShapeTable: Expected `key` to be a layer name, a row number or a slice"):
+        trace_shapes(conv_autoencoder())[1.5]
+    with pytest.raises(TypeError, match=r"^ShapeTable: Expected `rows` to be a list of ShapeRow"):
+        ShapeTable([("code", "Dense")])
     with pytest.raises(KeyError, match="no layer named 'nope'"):
         trace_shapes(conv_autoencoder())["nope"]
