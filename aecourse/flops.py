@@ -9,8 +9,12 @@ step. The appendix "Training fast on a CPU" compares them with what a CPU can do
 
 from __future__ import annotations
 
+import numbers
+
+import numpy as np
+
 from aecourse.nested import walk_layers
-from aecourse.validation import message
+from aecourse.validation import check_instance, message
 
 __all__ = ["dense_layer_shapes", "training_flops"]
 
@@ -35,6 +39,7 @@ def dense_layer_shapes(model):
     """
     import keras
 
+    check_instance(model, "model", keras.Model, where="dense_layer_shapes", expected="a keras.Model")
     shapes = [(int(layer.kernel.shape[0]), int(layer.kernel.shape[1]))
               for layer, _ in walk_layers(model) if isinstance(layer, keras.layers.Dense)]
     if not shapes:
@@ -44,10 +49,17 @@ def dense_layer_shapes(model):
 
 
 def _check_shapes(shapes, where):
-    try:
-        pairs = [tuple(int(v) for v in s) for s in shapes]
-    except (TypeError, ValueError):
-        raise TypeError(message(where, "shapes", "a list of (in_features, out_features) pairs", shapes)) from None
+    expected = "a list of (in_features, out_features) pairs of integers"
+    if isinstance(shapes, (str, bytes, dict)) or not hasattr(shapes, "__iter__"):
+        raise TypeError(message(where, "shapes", expected, shapes, "Use dense_layer_shapes(model)."))
+    pairs = []
+    for pair in shapes:
+        if isinstance(pair, (str, bytes)) or not hasattr(pair, "__iter__"):
+            raise TypeError(message(where, "shapes", expected, shapes, f"{pair!r} is not a pair."))
+        values = list(pair)
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
+            raise TypeError(message(where, "shapes", expected, shapes, f"{pair!r} does not hold integers."))
+        pairs.append(tuple(int(v) for v in values))
     if not pairs or any(len(s) != 2 or min(s) < 1 for s in pairs):
         raise ValueError(message(where, "shapes", "a non-empty list of (in_features, out_features) pairs "
                                  "of positive integers", shapes, "Use dense_layer_shapes(model)."))

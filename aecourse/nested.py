@@ -76,5 +76,6 @@ def leaf_layers(model):
     """
     import keras
 
+    check_instance(model, "model", keras.Model, where="leaf_layers", expected="a keras.Model")
     return [layer for layer, _ in walk_layers(model)
             if not isinstance(layer, (keras.Model, keras.layers.InputLayer))]

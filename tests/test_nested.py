@@ -35,3 +35,5 @@ def test_walk_layers_rejects_bad_input():
         walk_layers(3)
     with pytest.raises(TypeError, match="Expected `expand_nested` to be True or False"):
         walk_layers(dense_autoencoder((6,), (), 2), expand_nested=1)
+    with pytest.raises(TypeError, match="^leaf_layers: Expected `model` to be a keras.Model. Received: model=<Dense"):
+        leaf_layers(keras.layers.Dense(3))
