@@ -93,11 +93,7 @@ def _shown_range(array, value_range):
 
 
 def _unit_interval(array, value_range, name, func, fix):
-    low, high = value_range
-    if low < 0.0 or high > 1.0:
-        if low >= 0.0 and 1.0 < high <= 255.0:
-            fix = BYTES_HINT
-        raise ValueError(message(func, name, "values in [0, 1]", array, fix, received=_shown_range(array, value_range)))
+    check_values(array, name, where=func, min_value=0, max_value=1, fix=fix, value_range_=value_range)
 
 
 _TARGET_FIX = "Scale the data to [0, 1] first, or use mse for real-valued data."
@@ -308,6 +304,7 @@ def psnr(x_true, x_pred, *, data_range=1.0, per_example=False):
     span = a_range[1] - a_range[0]
     if span > data_range * (1 + 1e-6):
         fix = (f"{BYTES_HINT} Or pass data_range=255." if a_range[0] >= 0 and 1 < a_range[1] <= 255
+               and np.all(np.mod(a, 1) == 0)
                else f"Pass data_range={span:g} or more: the span of the values the data can take.")
         raise ValueError(message("psnr", "x_true", f"data spanning at most data_range={data_range:g}", a, fix,
                                  received=f"{_shown_range(a, a_range)}, a span of {span:g}"))

@@ -64,15 +64,16 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
 from aecourse.losses import EPSILON
+from aecourse.validation import check_array, check_float, check_int, check_values, message
 
-__all__ = ["kl_divergence", "KLSparsity", "SparsityReport", "sparsity_report"]
+__all__ = ["kl_divergence", "KLSparsity", "SparsityReport", "sparsity_report", "BOUNDED_ACTIVATIONS",
+           "is_bounded_activation"]
 
 # Mean activations are clipped to ``[EPSILON, 1 - EPSILON]`` (:data:`aecourse.losses.EPSILON`,
 # Keras' own ``keras.config.epsilon()`` default, still distinguishable from 1 in float32)
@@ -84,41 +85,70 @@ __all__ = ["kl_divergence", "KLSparsity", "SparsityReport", "sparsity_report"]
 
 
 def _check_rho(rho, where):
-    if isinstance(rho, bool) or not isinstance(rho, numbers.Real):
-        raise ValueError(
-            f"{where}: rho must be a number strictly between 0 and 1 (the target mean activation, "
-            f"e.g. 0.05), received {rho!r} ({type(rho).__name__})"
-        )
-    if not 0.0 < float(rho) < 1.0:
-        raise ValueError(
-            f"{where}: rho must be strictly between 0 and 1 (the target mean activation, e.g. 0.05), "
-            f"received {rho!r}"
-        )
-    return float(rho)
+    return check_float(rho, "rho", where=where, min_value=0, max_value=1, min_inclusive=False, max_inclusive=False,
+                       fix="It is the target mean activation of a code unit, e.g. 0.05.")
 
 
 def _check_beta(beta, where):
-    if isinstance(beta, bool) or not isinstance(beta, numbers.Real):
-        raise ValueError(
-            f"{where}: beta must be a non-negative number (the weight of the penalty), "
-            f"received {beta!r} ({type(beta).__name__})"
-        )
-    if not np.isfinite(float(beta)) or float(beta) < 0:
-        raise ValueError(
-            f"{where}: beta must be a finite number >= 0 (the weight of the penalty; 0 switches it off), "
-            f"received {beta!r}"
-        )
-    return float(beta)
+    return check_float(beta, "beta", where=where, min_value=0,
+                       fix="It is the weight of the penalty, e.g. 0.01; 0 switches it off.")
 
 
-def _as_float_array(x, name, where):
+def _as_float_array(x, name, where, min_ndim=0):
+    return check_array(x, name, where=where, min_ndim=min_ndim, dtype="float64", finite=False, min_length=0)
+
+
+_SIGMOID_FIX = ("The KL penalty compares mean activations with rho, so the code must lie in [0, 1]: "
+                "use a sigmoid code layer (latent_activation='sigmoid').")
+
+
+def _concrete(values):
+    """``values`` as a NumPy array if they are concrete (NumPy, or an eager TensorFlow tensor), else ``None``.
+
+    Inside a traced graph (``fit``) the values are not known and nothing can be checked.
+    """
+    if isinstance(values, np.ndarray):
+        return values
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf
+
+        if tf.executing_eagerly() and isinstance(values, tf.Tensor):
+            return values.numpy()
+    return None
+
+
+def _check_activations(values, where):
+    """Reject concrete activations outside [0, 1] (one min and one max)."""
+    array = _concrete(values)
+    if array is not None and array.size:
+        check_values(array, "activations", where=where, min_value=0, max_value=1, fix=_SIGMOID_FIX, images=False)
+
+
+#: Activations whose outputs lie in [0, 1], the range the KL penalty needs.
+BOUNDED_ACTIVATIONS = ("sigmoid", "hard_sigmoid", "softmax")
+
+
+def is_bounded_activation(activation):
+    """Whether a Keras activation (a name or a function) has outputs in [0, 1].
+
+    Args:
+        activation: a name such as ``"sigmoid"``, a Keras activation function, or ``None``.
+
+    Returns:
+        ``True`` for sigmoid, hard sigmoid and softmax; ``False`` otherwise (``None``,
+        the linear activation, ReLU, ...).
+
+    Example:
+        >>> is_bounded_activation("sigmoid"), is_bounded_activation("relu"), is_bounded_activation(None)
+        (True, False, False)
+    """
+    if activation is None:
+        return False
     try:
-        array = np.asarray(x)
-    except Exception as exc:  # pragma: no cover - exotic inputs
-        raise TypeError(f"{where}: {name} must be array-like of numbers, received {type(x).__name__} ({exc})") from None
-    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise TypeError(f"{where}: {name} must hold numbers, received an array of dtype {array.dtype}")
-    return array.astype(np.float64)
+        function = keras.activations.get(activation)
+    except (ValueError, TypeError):
+        return False
+    return any(function is keras.activations.get(name) for name in BOUNDED_ACTIVATIONS)
 
 
 # ---------------------------------------------------------------- KL divergence
@@ -149,7 +179,8 @@ def kl_divergence(rho, rho_hat):
 
     Raises:
         ValueError: if ``rho`` is not strictly inside (0, 1), ``rho_hat`` lies outside
-            [0, 1] or is NaN, or the shapes do not broadcast.
+            [0, 1] or is NaN or infinite, an array is empty, or the shapes do not
+            broadcast.
         TypeError: if an argument does not hold numbers.
 
     Example:
@@ -161,23 +192,22 @@ def kl_divergence(rho, rho_hat):
     where = "kl_divergence"
     rho_a = _as_float_array(rho, "rho", where)
     rho_hat_a = _as_float_array(rho_hat, "rho_hat", where)
-    if rho_a.size == 0 or rho_hat_a.size == 0:
-        raise ValueError(f"{where}: received an empty array (rho shape {rho_a.shape}, rho_hat shape {rho_hat_a.shape})")
-    if np.any(np.isnan(rho_a)) or np.any((rho_a <= 0) | (rho_a >= 1)):
-        bad = rho_a[np.isnan(rho_a) | (rho_a <= 0) | (rho_a >= 1)].ravel()[0]
-        raise ValueError(f"{where}: rho must be strictly between 0 and 1, received a value {float(bad)!r}")
-    if np.any(np.isnan(rho_hat_a)) or np.any((rho_hat_a < 0) | (rho_hat_a > 1)):
-        bad = rho_hat_a[np.isnan(rho_hat_a) | (rho_hat_a < 0) | (rho_hat_a > 1)].ravel()[0]
-        raise ValueError(
-            f"{where}: rho_hat must be mean activations in [0, 1] (use sigmoid code units), "
-            f"received a value {float(bad)!r}"
-        )
+    for name, array in (("rho", rho_a), ("rho_hat", rho_hat_a)):
+        if array.size == 0:
+            raise ValueError(message(where, name, "a number or a non-empty array", array))
+    low, high = check_values(rho_a, "rho", where=where, fix="It is the target mean activation, e.g. 0.05.")
+    if not (0.0 < low and high < 1.0):
+        raise ValueError(message(where, "rho", "values strictly between 0 and 1", rho_a,
+                                 "It is the target mean activation, e.g. 0.05.",
+                                 received=f"{rho!r}" if rho_a.ndim == 0 else
+                                 f"array of shape {rho_a.shape} with values from {low:g} to {high:g}"))
+    check_values(rho_hat_a, "rho_hat", where=where, min_value=0, max_value=1, images=False,
+                 fix="They are mean activations of sigmoid code units, in [0, 1].")
     try:
         rho_a, rho_hat_a = np.broadcast_arrays(rho_a, rho_hat_a)
     except ValueError:
-        raise ValueError(
-            f"{where}: shapes of rho {np.shape(rho)} and rho_hat {np.shape(rho_hat)} do not broadcast"
-        ) from None
+        raise ValueError(message(where, "rho_hat", f"an array that broadcasts against rho (shape {rho_a.shape})",
+                                 rho_hat_a, "Pass one rho, or one per unit.")) from None
     q = np.clip(rho_hat_a, EPSILON, 1.0 - EPSILON)
     return rho_a * np.log(rho_a / q) + (1.0 - rho_a) * np.log((1.0 - rho_a) / (1.0 - q))
 
@@ -213,9 +243,19 @@ class KLSparsity(keras.layers.Layer):
             the course's sparsity chapter sweeps it.
         **kwargs: ``name`` and other ``keras.layers.Layer`` arguments.
 
+    Codes outside [0, 1] (after a ReLU or a linear code layer) make the penalty
+    meaningless. Concrete values (a NumPy array, or an eager call such as
+    ``layer(codes)``) are checked and rejected; inside a traced graph (``fit``) values
+    cannot be checked, so the checks are made on the model instead:
+    :func:`aecourse.models.dense_autoencoder` refuses a ``KLSparsity`` after a code
+    activation that is not in [0, 1] (see :func:`is_bounded_activation`), and
+    :func:`aecourse.training.train` warns once about a ``KLSparsity`` placed after
+    such a layer.
+
     Raises:
-        ValueError: if ``rho`` is not strictly between 0 and 1, or ``beta`` is negative,
-            not finite or not a number.
+        ValueError: if ``rho`` is not strictly between 0 and 1, ``beta`` is negative or
+            not finite, or concrete activations lie outside [0, 1].
+        TypeError: if ``rho`` or ``beta`` is not a number.
 
     Example:
         >>> import numpy as np
@@ -240,11 +280,15 @@ class KLSparsity(keras.layers.Layer):
         Returns:
             A float32 scalar tensor.
 
+        Raises:
+            ValueError: for concrete activations outside [0, 1].
+
         Example:
             >>> layer = KLSparsity(rho=0.05, beta=1.0)
             >>> round(float(layer.penalty(np.full((4, 2), 0.05, "float32"))), 6)  # on target: no penalty
             0.0
         """
+        _check_activations(activations, "KLSparsity")
         x = ops.cast(activations, "float32")
         rho_hat = ops.clip(ops.mean(x, axis=0), EPSILON, 1.0 - EPSILON)
         rho = self.rho
@@ -346,10 +390,14 @@ class SparsityReport:
         """A few lines of text with the summary numbers, rounded to ``digits`` decimals.
 
         Args:
-            digits: decimals of the rounded fractions.
+            digits: decimals of the rounded fractions, an integer from 0 to 17.
 
         Returns:
             A string of four lines (also what ``print(report)`` shows).
+
+        Raises:
+            TypeError: if ``digits`` is not an integer.
+            ValueError: if it is outside 0..17.
 
         Example:
             >>> print(sparsity_report(np.array([[0.9, 0.0], [0.7, 0.05]])).summary(digits=2))
@@ -358,7 +406,8 @@ class SparsityReport:
             active units per input: 1.0 of 2 (fraction 0.50)
             dead units (never active): 1
         """
-        d = int(digits)
+        d = check_int(digits, "digits", where="SparsityReport.summary", min_value=0, max_value=17,
+                      fix="Use a number of decimals such as 3.")
         return (
             f"{self.n_units} units, {self.n_inputs} inputs, active = activation > {self.threshold:g}\n"
             f"mean activation (mean of rho_hat): {self.mean_activation:.{d}f}\n"
@@ -399,22 +448,17 @@ def sparsity_report(codes, threshold=0.1):
         [2]
     """
     where = "sparsity_report"
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real) or not np.isfinite(float(threshold)):
-        raise ValueError(f"{where}: threshold must be a finite number such as 0.1, received {threshold!r}")
-    x = _as_float_array(codes, "codes", where)
+    threshold = check_float(threshold, "threshold", where=where, fix="Use 0.1 for sigmoid codes, 0 for ReLU codes.")
+    x = check_array(codes, "codes", where=where, min_ndim=2, dtype="float64", min_length=1)
     if x.ndim != 2:
-        raise ValueError(
-            f"{where}: codes must be a 2-D array of shape (inputs, units), received shape {x.shape}; "
-            "reshape feature maps with codes.reshape(len(codes), -1) first"
-        )
-    if x.shape[0] == 0 or x.shape[1] == 0:
-        raise ValueError(f"{where}: codes must hold at least one input and one unit, received shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError(f"{where}: codes hold NaN or infinite values")
-    active = x > float(threshold)
+        raise ValueError(message(where, "codes", "a 2-D array of shape (inputs, units)", x,
+                                 "Reshape feature maps with codes.reshape(len(codes), -1) first."))
+    if x.shape[1] == 0:
+        raise ValueError(message(where, "codes", "at least one unit", x))
+    active = x > threshold
     unit_active_rate = active.mean(axis=0)
     return SparsityReport(
-        threshold=float(threshold),
+        threshold=threshold,
         rho_hat=x.mean(axis=0),
         unit_active_rate=unit_active_rate,
         active_fraction=active.mean(axis=1),

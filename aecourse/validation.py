@@ -613,16 +613,22 @@ def value_range(array):
     return float(np.min(array)), float(np.max(array))
 
 
-def _looks_like_bytes(low, high):
-    return low >= 0.0 and 1.0 < high <= 255.0
+def _looks_like_bytes(array, low, high):
+    """Whether values out of [0, 1] look like 8-bit pixels: whole numbers from 0 to 255, above 1.
+
+    Called only once a range error is certain (the whole-number test is a pass over the data).
+    """
+    return low >= 0.0 and 1.0 < high <= 255.0 and _whole_numbers(array)
 
 
 def _range_text(array, low, high):
+    if array.size == 1:
+        return repr(array.reshape(-1)[0].item())
     return f"{_shown(array)} with values from {low:g} to {high:g}"
 
 
 def check_values(array, name, *, where, finite=True, min_value=None, max_value=None, fix=None,
-                 expected=None, value_range_=None):
+                 expected=None, value_range_=None, images=True):
     """Check the values of a numeric array: finite, within ``[min_value, max_value]``.
 
     One ``min`` and one ``max`` over the data (:func:`value_range`); anything more is
@@ -640,6 +646,8 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
             that applies).
         expected: how to describe the expected values (default: "values in [lo, hi]").
         value_range_: ``(min, max)`` already computed by the caller, to save the pass.
+        images: the values may be images (say so when they look like 8-bit pixels);
+            ``False`` for other quantities (mean activations, probabilities).
 
     Returns:
         ``(min, max)`` of the array, as floats.
@@ -663,7 +671,7 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
     if too_low or too_high:
         if expected is None:
             expected = _range_phrase("values", min_value, max_value)
-        if min_value == 0 and max_value == 1 and _looks_like_bytes(low, high):
+        if images and min_value == 0 and max_value == 1 and _looks_like_bytes(array, low, high):
             fix = BYTES_HINT
         raise ValueError(message(where, name, expected, array, fix, received=_range_text(array, low, high)))
     return low, high
@@ -700,7 +708,7 @@ def check_same_scale(a, a_range, b, b_range, names, *, where):
     """
     for (x, (lo, hi), name), (other_range, other) in (((a, a_range, names[0]), (b_range, names[1])),
                                                      ((b, b_range, names[1]), (a_range, names[0]))):
-        if 0.0 <= other_range[0] and other_range[1] <= 1.0 and _looks_like_bytes(lo, hi) and _whole_numbers(x):
+        if 0.0 <= other_range[0] and other_range[1] <= 1.0 and _looks_like_bytes(x, lo, hi):
             raise ValueError(message(where, name, f"values on the scale of {other} (in [0, 1])", x, BYTES_HINT,
                                      received=_range_text(x, lo, hi)))
 

@@ -9,7 +9,7 @@ import pytest
 
 from aecourse.losses import EPSILON
 from aecourse.models import dense_autoencoder
-from aecourse.regularizers import KLSparsity, SparsityReport, kl_divergence, sparsity_report
+from aecourse.regularizers import KLSparsity, SparsityReport, is_bounded_activation, kl_divergence, sparsity_report
 
 
 def numpy_kl_penalty(codes, rho, beta):
@@ -55,29 +55,35 @@ def test_kl_divergence_is_safe_at_0_and_1():
 @pytest.mark.parametrize(
     "rho, rho_hat, message",
     [
-        (0.0, 0.5, "rho must be strictly between 0 and 1, received a value 0.0"),
-        (1.0, 0.5, "rho must be strictly between 0 and 1"),
-        (np.array([0.1, 1.5]), 0.5, "received a value 1.5"),
-        (0.05, 1.2, "rho_hat must be mean activations in [0, 1]"),
-        (0.05, -0.1, "received a value -0.1"),
-        (0.05, np.nan, "rho_hat must be mean activations in [0, 1]"),
+        (0.0, 0.5, "Expected `rho` to be values strictly between 0 and 1. Received: rho=0.0. It is the target mean "
+                   "activation, e.g. 0.05."),
+        (1.0, 0.5, "Expected `rho` to be values strictly between 0 and 1. Received: rho=1.0."),
+        (np.array([0.1, 1.5]), 0.5, "Received: rho=array of shape (2,) with values from 0.1 to 1.5."),
+        (0.05, 1.2, "Expected `rho_hat` to be values in [0, 1]. Received: rho_hat=1.2. They are mean activations of "
+                    "sigmoid code units, in [0, 1]."),
+        (0.05, -0.1, "Received: rho_hat=-0.1."),
+        (0.05, np.nan, "Expected `rho_hat` to be an array of finite numbers. Received: rho_hat=array of shape () and "
+                       "dtype float64. It holds 1 NaN value(s) of 1"),
         (0.05, np.zeros((2, 3)) + 0.1, None),
-        (np.full(2, 0.1), np.full(3, 0.1), "do not broadcast"),
-        (0.05, np.array([]), "received an empty array"),
+        (np.full(2, 0.1), np.full(3, 0.1), "Expected `rho_hat` to be an array that broadcasts against rho (shape "
+                                           "(2,)). Received: rho_hat=array of shape (3,) and dtype float64."),
+        (0.05, np.array([]), "Expected `rho_hat` to be a number or a non-empty array."),
     ],
 )
 def test_kl_divergence_bad_values(rho, rho_hat, message):
     if message is None:
         kl_divergence(rho, rho_hat)
         return
-    with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(ValueError) as info:
         kl_divergence(rho, rho_hat)
+    assert str(info.value).startswith("kl_divergence: ") and message in str(info.value)
 
 
 def test_kl_divergence_bad_types():
-    with pytest.raises(TypeError, match="rho_hat must hold numbers, received an array of dtype <U3"):
+    with pytest.raises(TypeError, match="^kl_divergence: Expected `rho_hat` to be an array of numbers. "
+                                        "Received: rho_hat='abc'."):
         kl_divergence(0.05, "abc")
-    with pytest.raises(TypeError, match="rho must hold numbers"):
+    with pytest.raises(TypeError, match="^kl_divergence: Expected `rho` to be an array of numbers. Received: rho=None."):
         kl_divergence(None, 0.5)
 
 
@@ -177,25 +183,46 @@ def test_kl_model_save_load_round_trip(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs, message",
+    "kwargs, error, message",
     [
-        ({"rho": 0.0}, "rho must be strictly between 0 and 1 (the target mean activation, e.g. 0.05), received 0.0"),
-        ({"rho": 1}, "rho must be strictly between 0 and 1"),
-        ({"rho": -0.2}, "received -0.2"),
-        ({"rho": "0.05"}, "rho must be a number strictly between 0 and 1 (the target mean activation, e.g. 0.05), "
-                          "received '0.05' (str)"),
-        ({"rho": True}, "received True (bool)"),
-        ({"beta": -1.0}, "beta must be a finite number >= 0 (the weight of the penalty; 0 switches it off), "
-                         "received -1.0"),
-        ({"beta": float("inf")}, "beta must be a finite number >= 0"),
-        ({"beta": None}, "beta must be a non-negative number (the weight of the penalty), received None (NoneType)"),
+        ({"rho": 0.0}, ValueError, "Expected `rho` to be a finite number in (0, 1). Received: rho=0.0. It is the "
+                                   "target mean activation of a code unit, e.g. 0.05."),
+        ({"rho": 1}, ValueError, "Received: rho=1."),
+        ({"rho": -0.2}, ValueError, "Received: rho=-0.2."),
+        ({"rho": "0.05"}, TypeError, "Expected `rho` to be a finite number in (0, 1). Received: rho='0.05'."),
+        ({"rho": True}, TypeError, "Received: rho=True."),
+        ({"beta": -1.0}, ValueError, "Expected `beta` to be a finite number >= 0. Received: beta=-1.0. It is the "
+                                     "weight of the penalty, e.g. 0.01; 0 switches it off."),
+        ({"beta": float("inf")}, ValueError, "Received: beta=inf."),
+        ({"beta": float("nan")}, ValueError, "Received: beta=nan. It is NaN (not a number)"),
+        ({"beta": None}, TypeError, "Expected `beta` to be a finite number >= 0. Received: beta=None."),
     ],
 )
-def test_kl_layer_rejects_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError) as info:
+def test_kl_layer_rejects_bad_arguments(kwargs, error, message):
+    with pytest.raises(error) as info:
         KLSparsity(**kwargs)
     assert message in str(info.value)
     assert str(info.value).startswith("KLSparsity: ")
+
+
+def test_kl_layer_rejects_concrete_activations_outside_the_unit_interval():
+    """ReLU codes (values above 1) make the penalty meaningless: a concrete batch is refused
+    with the fix; inside fit's traced graph the builders and train check the model instead."""
+    layer = KLSparsity()
+    with pytest.raises(ValueError, match=r"KLSparsity: Expected `activations` to be values in \[0, 1\]\. Received: "
+                                         r"activations=array of shape \(4, 3\) and dtype float32 with values from 0 to "
+                                         r"2\.5\. The KL penalty compares mean activations with rho, so the code must "
+                                         r"lie in \[0, 1\]: use a sigmoid code layer \(latent_activation='sigmoid'\)\."):
+        layer(np.linspace(0, 2.5, 12, dtype="float32").reshape(4, 3))
+    with pytest.raises(ValueError, match="Expected `activations` to be values in"):
+        layer.penalty(np.full((2, 2), -0.5, "float32"))
+    assert float(layer.penalty(np.full((2, 2), 0.05, "float32"))) == pytest.approx(0.0, abs=1e-7)
+
+
+def test_bounded_activations():
+    assert [is_bounded_activation(a) for a in ("sigmoid", keras.activations.sigmoid, "hard_sigmoid", "softmax")] \
+        == [True] * 4
+    assert [is_bounded_activation(a) for a in (None, "linear", "relu", "tanh", "bogus", 3)] == [False] * 6
 
 
 def test_kl_layer_beta_zero_adds_nothing():
@@ -273,17 +300,33 @@ def test_sparsity_report_on_hand_made_codes():
 @pytest.mark.parametrize(
     "codes, kwargs, error, message",
     [
-        (np.zeros(5), {}, ValueError, "codes must be a 2-D array of shape (inputs, units), received shape (5,)"),
-        (np.zeros((2, 3, 4)), {}, ValueError, "reshape feature maps with codes.reshape(len(codes), -1) first"),
-        (np.zeros((0, 3)), {}, ValueError, "at least one input and one unit, received shape (0, 3)"),
-        (np.array([[0.1, np.nan]]), {}, ValueError, "codes hold NaN or infinite values"),
-        (np.array([["a", "b"]]), {}, TypeError, "codes must hold numbers, received an array of dtype <U1"),
-        (np.zeros((2, 2)), {"threshold": "0.1"}, ValueError, "threshold must be a finite number such as 0.1, "
-                                                             "received '0.1'"),
-        (np.zeros((2, 2)), {"threshold": np.nan}, ValueError, "threshold must be a finite number"),
+        (np.zeros(5), {}, ValueError, "Expected `codes` to be an array with at least 2 axes, (examples, ...). "
+                                      "Received: codes=array of shape (5,) and dtype float64."),
+        (np.zeros((2, 3, 4)), {}, ValueError, "Expected `codes` to be a 2-D array of shape (inputs, units). Received: "
+                                              "codes=array of shape (2, 3, 4) and dtype float64. Reshape feature maps "
+                                              "with codes.reshape(len(codes), -1) first."),
+        (np.zeros((0, 3)), {}, ValueError, "Expected `codes` to be an array with at least 1 row(s). Received: "
+                                           "codes=array of shape (0, 3)"),
+        (np.zeros((3, 0)), {}, ValueError, "Expected `codes` to be at least one unit."),
+        (np.array([[0.1, np.nan]]), {}, ValueError, "Expected `codes` to be an array of finite numbers."),
+        (np.array([["a", "b"]]), {}, TypeError, "Expected `codes` to be an array of numbers. Received: codes=array of "
+                                                "shape (1, 2) and dtype <U1."),
+        (np.zeros((2, 2)), {"threshold": "0.1"}, TypeError, "Expected `threshold` to be a finite number. Received: "
+                                                            "threshold='0.1'. Use 0.1 for sigmoid codes, 0 for ReLU "
+                                                            "codes."),
+        (np.zeros((2, 2)), {"threshold": np.nan}, ValueError, "Received: threshold=nan. It is NaN"),
     ],
 )
 def test_sparsity_report_bad_input(codes, kwargs, error, message):
     with pytest.raises(error) as info:
         sparsity_report(codes, **kwargs)
-    assert message in str(info.value)
+    assert str(info.value).startswith("sparsity_report: ") and message in str(info.value)
+
+
+@pytest.mark.parametrize("digits, error", [(-1, ValueError), (18, ValueError), (2.5, TypeError), ("3", TypeError)])
+def test_summary_digits(digits, error):
+    report = sparsity_report(np.array([[0.9, 0.0], [0.7, 0.05]]))
+    with pytest.raises(error, match=rf"^SparsityReport\.summary: Expected `digits` to be an integer in \[0, 17\]\. "
+                                    rf"Received: digits={digits!r}\. Use a number of decimals such as 3\.$"):
+        report.summary(digits=digits)
+    assert report.summary(digits=np.int64(1)).splitlines()[1] == "mean activation (mean of rho_hat): 0.4"
