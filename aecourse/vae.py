@@ -579,7 +579,7 @@ def _decoded_nll(decoder, x_rows, z, batch_size):
     for start in range(0, len(z), batch_size):
         stop = start + batch_size
         probs = decoder(z[start:stop].astype("float32"), training=False)
-        out[start:stop] = np.asarray(bernoulli_nll_ops(x_rows[start:stop], probs), dtype=np.float64)
+        out[start:stop] = ops.convert_to_numpy(bernoulli_nll_ops(x_rows[start:stop], probs))
     return out
 
 
