@@ -9,6 +9,18 @@ and ``"decoder"``, with every layer named, so that::
 
 The builders only build: compile and train the model yourself (or with
 :mod:`aecourse.training`).
+
+**Saving and loading.** A model saves with ``model.save("name.keras")``. The
+package's own layers (:class:`aecourse.regularizers.KLSparsity`, the VAE's and the
+sparse autoencoder's layers) are registered with Keras when their module is
+imported; ``import aecourse`` alone imports nothing (it does not even load
+TensorFlow), so load with :func:`load_model` (``aecourse.load_model(path)``), or with
+Keras alone::
+
+    keras.saving.load_model(path, custom_objects=aecourse.custom_objects())
+
+(:func:`custom_objects` imports those modules, so after one call a plain
+``keras.saving.load_model(path)`` works too.)
 """
 
 from __future__ import annotations
@@ -18,60 +30,157 @@ import numbers
 
 import keras
 
-__all__ = ["dense_autoencoder", "conv_autoencoder"]
+from aecourse.validation import (check_input_shape, check_instance, check_int, check_int_sequence, check_one_of,
+                                 message)
+
+__all__ = ["dense_autoencoder", "conv_autoencoder", "custom_objects", "load_model", "KERAS_OBJECT_MODULES"]
 
 
 # ------------------------------------------------------------------- validation
 
 
-def _positive_int(value, what):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{what} must be a positive integer, received {value!r} ({type(value).__name__})")
-    if value < 1:
-        raise ValueError(f"{what} must be a positive integer, received {value}")
-    return int(value)
+def _positive_int(value, what, where):
+    return check_int(value, what, where=where, min_value=1)
 
 
-def _shape(input_shape, what="input_shape"):
-    if isinstance(input_shape, numbers.Integral) and not isinstance(input_shape, bool):
-        input_shape = (input_shape,)
-    if not isinstance(input_shape, (tuple, list)) or len(input_shape) == 0:
-        raise ValueError(
-            f"{what} must be a tuple of positive integers such as (784,) or (28, 28, 1), received {input_shape!r}"
-        )
-    return tuple(_positive_int(s, f"{what}[{i}]") for i, s in enumerate(input_shape))
+def _units(units, what, where, allow_empty=True):
+    return check_int_sequence(units, what, where=where, min_value=1, allow_empty=allow_empty)
 
 
-def _units(units, what, allow_empty=True):
-    if isinstance(units, numbers.Integral) and not isinstance(units, bool):
-        units = (units,)
-    if not isinstance(units, (tuple, list)):
-        raise ValueError(f"{what} must be a sequence of positive integers such as (128, 64), received {units!r}")
-    if not units and not allow_empty:
-        raise ValueError(f"{what} must hold at least one value, received {units!r}")
-    return tuple(_positive_int(u, f"{what}[{i}]") for i, u in enumerate(units))
-
-
-def _activation(value, what):
+def _activation(value, what, where):
     if value is None:
         return None
     try:
         keras.activations.get(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{what}={value!r} is not a Keras activation ({exc})") from None
+    except (ValueError, TypeError):
+        raise ValueError(message(where, what, "a Keras activation: a name such as 'relu' or 'sigmoid', a function, "
+                                 "or None", value)) from None
     return value
 
 
-def _regularizer(value):
+def _regularizer(value, where):
     """A Keras regularizer (or its name) for ``activity_regularizer``, or a Layer placed after the code."""
     if value is None or isinstance(value, keras.layers.Layer):
         return value
     try:
         return keras.regularizers.get(value)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(
-            f"activity_regularizer={value!r} is neither a Keras regularizer nor a Layer ({exc})"
-        ) from None
+    except (ValueError, TypeError):
+        raise ValueError(message(where, "activity_regularizer", "a Keras regularizer (e.g. keras.regularizers.L1(1e-5) "
+                                 "or 'l1'), a Layer placed after the code (e.g. KLSparsity()), or None",
+                                 value)) from None
+
+
+def _check_name(name, where):
+    return check_instance(name, "name", str, where=where, expected="a string")
+
+
+def _check_kl_code(regularizer, latent_activation, where):
+    """A KL sparsity penalty needs codes in [0, 1]; refuse it after any other code activation."""
+    from aecourse.regularizers import KLSparsity, is_bounded_activation
+
+    if isinstance(regularizer, KLSparsity) and not is_bounded_activation(latent_activation):
+        raise ValueError(message(where, "latent_activation", "'sigmoid' (codes in [0, 1]) with a KLSparsity penalty",
+                                 latent_activation, "The KL penalty compares each unit's mean activation with rho, "
+                                 "which needs codes in [0, 1]; pass latent_activation='sigmoid', or use "
+                                 "keras.regularizers.L1 for ReLU codes."))
+
+
+# --------------------------------------------------------------- saving and loading
+
+#: The modules that define aecourse's Keras objects; importing one registers its objects
+#: with Keras (``keras.saving.register_keras_serializable(package="aecourse")``).
+KERAS_OBJECT_MODULES = ("aecourse.regularizers", "aecourse.sae", "aecourse.vae")
+
+
+def custom_objects():
+    """Every Keras object aecourse defines, ``{registered name: class}``, for loading saved models.
+
+    Importing :data:`KERAS_OBJECT_MODULES` registers the objects with Keras for the
+    rest of the process; the dict is what ``keras.saving.load_model`` takes as
+    ``custom_objects``, for code that loads with Keras alone.
+
+    Returns:
+        A dict such as ``{"aecourse>KLSparsity": KLSparsity, ...}``.
+
+    Example:
+        >>> import os, tempfile, keras
+        >>> objects = custom_objects()
+        >>> objects["aecourse>KLSparsity"].__name__
+        'KLSparsity'
+        >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+        >>> dense_autoencoder((8,), (), 2).save(path)
+        >>> keras.saving.load_model(path, custom_objects=objects).name
+        'dense_autoencoder'
+    """
+    return _aecourse_objects()
+
+
+def _aecourse_objects():
+    import importlib
+
+    for module in KERAS_OBJECT_MODULES:
+        importlib.import_module(module)
+    return {name: obj for name, obj in keras.saving.get_custom_objects().items() if name.startswith("aecourse>")}
+
+
+def _keras_reason(text):
+    """The part of a Keras loading error that says what went wrong, without the config dumps."""
+    import re
+
+    found = re.search(r"Could not locate (class|function) '([^']+)'", text)
+    if found:
+        kind, name = found.groups()
+        return (f"it uses the {kind} '{name}', which is neither one of aecourse's objects nor registered with Keras. "
+                f"Import the module that defines '{name}' (decorated with "
+                f"@keras.saving.register_keras_serializable()) before loading, or pass "
+                f"custom_objects={{'{name}': {name}}}.")
+    last = text.rsplit("Exception encountered:", 1)[-1].strip()
+    return last.split("Full object config", 1)[0].strip().splitlines()[0] if last else type(text).__name__
+
+
+def load_model(path, *, custom_objects=None, compile=True, safe_mode=True):
+    """``keras.saving.load_model`` with every aecourse layer known, and errors that say why first.
+
+    Args:
+        path: a ``.keras`` file written by ``model.save``.
+        custom_objects: more ``{name: class}`` for objects that are not aecourse's.
+        compile: compile the model as it was saved (Keras' argument).
+        safe_mode: refuse to load Python lambdas (Keras' argument).
+
+    Returns:
+        The ``keras.Model``.
+
+    Raises:
+        TypeError: if ``path`` is not a path, or (from Keras) a class cannot be found:
+            the message starts with which one and what to do, Keras' own message follows.
+        ValueError: if there is no such file, or Keras cannot read it (same layout).
+
+    Example:
+        >>> import os, tempfile
+        >>> from aecourse.regularizers import KLSparsity
+        >>> model = dense_autoencoder((8,), (), 3, latent_activation="sigmoid",
+        ...                           activity_regularizer=KLSparsity(name="kl_sparsity"))
+        >>> path = os.path.join(tempfile.mkdtemp(), "sparse.keras")
+        >>> model.save(path)
+        >>> load_model(path).get_layer("encoder").get_layer("kl_sparsity").rho
+        0.05
+    """
+    import os
+
+    where = "load_model"
+    check_instance(path, "path", (str, os.PathLike), where=where, expected="the path of a .keras file")
+    if not os.path.isfile(path):
+        raise ValueError(message(where, "path", "the path of an existing .keras file", os.fspath(path),
+                                 "No such file: save one with model.save('name.keras')."))
+    objects = _aecourse_objects()
+    if custom_objects is not None:
+        objects.update(check_instance(custom_objects, "custom_objects", dict, where=where, expected="a dict"))
+    try:
+        return keras.saving.load_model(path, custom_objects=objects, compile=compile, safe_mode=safe_mode)
+    except (TypeError, ValueError) as exc:
+        text = str(exc)
+        raise type(exc)(f"load_model: {os.fspath(path)} could not be loaded: {_keras_reason(text)}\n\n"
+                        f"Keras' message:\n{text}") from None
 
 
 # ------------------------------------------------------------------------ dense
@@ -92,8 +201,9 @@ def dense_autoencoder(input_shape=(784,), hidden_units=(128, 64), latent_dim=32,
         input_shape: shape of one example, e.g. ``(784,)``, ``(64,)``, ``(28, 28, 1)``
             or ``(32, 32, 3)``; an image shape is flattened inside the encoder and
             restored at the decoder's output. An int means ``(int,)``.
-        hidden_units: sizes of the encoder's hidden layers, outermost first (may be
-            empty for a single-layer encoder and decoder).
+        hidden_units: sizes of the encoder's hidden layers, outermost first (a tuple,
+            list or 1-D NumPy array; may be empty for a single-layer encoder and
+            decoder).
         latent_dim: size of the code.
         activation: activation of the hidden layers.
         latent_activation: activation of the code layer (``None`` for a linear code,
@@ -109,7 +219,12 @@ def dense_autoencoder(input_shape=(784,), hidden_units=(128, 64), latent_dim=32,
         ``"encoder"`` (input -> code) and ``"decoder"`` (code -> reconstruction).
 
     Raises:
-        ValueError: for non-positive or non-integer sizes, or unknown activations.
+        ValueError: for sizes below 1, unknown activations, a ``KLSparsity`` penalty
+            after a code that is not in [0, 1] (use ``latent_activation="sigmoid"``),
+            or an ``input_shape`` that includes the batch axis (``x.shape`` instead of
+            ``x.shape[1:]``; see :func:`aecourse.validation.check_input_shape`).
+        TypeError: for sizes that are not integers (NumPy integers and 1-D integer
+            arrays are accepted) or a ``name`` that is not a string.
 
     Example:
         >>> model = dense_autoencoder()
@@ -118,13 +233,16 @@ def dense_autoencoder(input_shape=(784,), hidden_units=(128, 64), latent_dim=32,
         >>> model.get_layer("encoder").output.shape
         (None, 32)
     """
-    input_shape = _shape(input_shape)
-    hidden_units = _units(hidden_units, "hidden_units")
-    latent_dim = _positive_int(latent_dim, "latent_dim")
-    activation = _activation(activation, "activation")
-    latent_activation = _activation(latent_activation, "latent_activation")
-    output_activation = _activation(output_activation, "output_activation")
-    regularizer = _regularizer(activity_regularizer)
+    where = "dense_autoencoder"
+    input_shape = check_input_shape(input_shape, "input_shape", where=where)
+    hidden_units = _units(hidden_units, "hidden_units", where)
+    latent_dim = _positive_int(latent_dim, "latent_dim", where)
+    activation = _activation(activation, "activation", where)
+    latent_activation = _activation(latent_activation, "latent_activation", where)
+    output_activation = _activation(output_activation, "output_activation", where)
+    regularizer = _regularizer(activity_regularizer, where)
+    name = _check_name(name, where)
+    _check_kl_code(regularizer, latent_activation, where)
     size = math.prod(input_shape)
 
     inputs = keras.Input(shape=input_shape, name="encoder_input")
@@ -156,41 +274,26 @@ def dense_autoencoder(input_shape=(784,), hidden_units=(128, 64), latent_dim=32,
 _UPSAMPLING = ("transpose", "nearest", "bilinear")
 
 
-def _kernel(kernel_size):
-    if isinstance(kernel_size, (tuple, list)):
-        if len(kernel_size) != 2:
-            raise ValueError(
-                f"kernel_size must be an int or a (height, width) pair such as (3, 3), received {kernel_size!r}"
-            )
-        return tuple(_positive_int(k, f"kernel_size[{i}]") for i, k in enumerate(kernel_size))
-    k = _positive_int(kernel_size, "kernel_size")
-    return (k, k)
+def _kernel(kernel_size, where):
+    if isinstance(kernel_size, numbers.Integral) or kernel_size is None or isinstance(kernel_size, (float, str)):
+        k = _positive_int(kernel_size, "kernel_size", where)
+        return (k, k)
+    return check_int_sequence(kernel_size, "kernel_size", where=where, min_value=1, allow_scalar=False, length=2,
+                              example="3 or (3, 3)")
 
 
-def _image_shape(input_shape):
-    shape = _shape(input_shape)
-    if len(shape) != 3:
-        hint = f"; for grey images add a channel axis: {shape + (1,)}" if len(shape) == 2 else ""
-        raise ValueError(
-            f"input_shape must be (height, width, channels) for a convolutional autoencoder, "
-            f"received {shape} with {len(shape)} axes{hint}"
-        )
-    return shape
-
-
-def _encoder_sizes(height_width, blocks, input_shape):
+def _encoder_sizes(height_width, blocks, input_shape, where="conv_autoencoder"):
     """Spatial sizes before and after each 2 x 2 pooling: [(28, 28), (14, 14), (7, 7), (3, 3)]."""
     from aecourse.shapes import pool_output_size
 
     need = 2 ** blocks
     if min(height_width) < need:
         largest = int(math.log2(min(height_width))) if min(height_width) >= 2 else 0
-        raise ValueError(
-            f"input_shape={input_shape} is too small for {blocks} convolution blocks: each block's 2 x 2 "
-            f"pooling halves the height and width (rounding down), so {blocks} blocks need an input of at "
-            f"least {need} x {need} pixels (2**{blocks}), received {height_width[0]} x {height_width[1]}. "
-            f"Use at most {largest} block(s) (fewer filters) or a larger input."
-        )
+        expected = (f"at least {need} x {need} pixels for {blocks} convolution block(s): each block's 2 x 2 pooling "
+                    "halves the height and width, rounding down")
+        fix = (f"Use at most {largest} block(s) (filters with {largest} entries) or a larger input." if largest
+               else "No block fits an image narrower than 2 pixels: use a larger input.")
+        raise ValueError(message(where, "input_shape", expected, tuple(input_shape), fix))
     sizes = [tuple(height_width)]
     for _ in range(blocks):
         sizes.append(pool_output_size(sizes[-1], pool_size=2))
@@ -276,9 +379,12 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
         (image -> code) and ``"decoder"`` (code -> image).
 
     Raises:
-        ValueError: for an input that is not ``(height, width, channels)``, an input too
-            small for the number of blocks, an unknown ``upsampling``, non-positive
-            sizes or unknown activations.
+        ValueError: for an input that is not ``(height, width, channels)`` (channels
+            first, such as ``(3, 32, 32)``, and the batch axis included, such as
+            ``x.shape``, are named with the shape to pass), an input too small for the
+            number of blocks, an unknown ``upsampling``, sizes below 1 or unknown
+            activations.
+        TypeError: for sizes that are not integers or a ``name`` that is not a string.
 
     Example:
         >>> model = conv_autoencoder()
@@ -289,23 +395,20 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
         >>> conv_autoencoder((27, 31, 2), upsampling="bilinear").output.shape
         (None, 27, 31, 2)
     """
-    input_shape = _image_shape(input_shape)
-    filters = _units(filters, "filters", allow_empty=False)
-    latent_dim = _positive_int(latent_dim, "latent_dim")
-    kernel = _kernel(kernel_size)
-    if not isinstance(upsampling, str) or upsampling not in _UPSAMPLING:
-        raise ValueError(
-            f"upsampling must be one of {', '.join(repr(u) for u in _UPSAMPLING)}, received {upsampling!r}"
-        )
+    where = "conv_autoencoder"
+    input_shape = check_input_shape(input_shape, "input_shape", where=where, image=True)
+    filters = _units(filters, "filters", where, allow_empty=False)
+    latent_dim = _positive_int(latent_dim, "latent_dim", where)
+    kernel = _kernel(kernel_size, where)
+    upsampling = check_one_of(upsampling, "upsampling", _UPSAMPLING, where=where)
     if upsampling == "transpose" and min(kernel) < 2:
-        raise ValueError(
-            f"upsampling='transpose' needs kernel_size >= 2 (received {kernel_size!r}): a 1-wide kernel "
-            "with stride 2 leaves every other row and column of the output empty. Use a larger kernel "
-            "or upsampling='nearest' or 'bilinear'."
-        )
-    activation = _activation(activation, "activation")
-    latent_activation = _activation(latent_activation, "latent_activation")
-    output_activation = _activation(output_activation, "output_activation")
+        raise ValueError(message(where, "kernel_size", ">= 2 with upsampling='transpose'", kernel_size,
+                                 "A 1-wide kernel with stride 2 leaves every other row and column of the output "
+                                 "empty. Use a larger kernel or upsampling='nearest' or 'bilinear'."))
+    activation = _activation(activation, "activation", where)
+    latent_activation = _activation(latent_activation, "latent_activation", where)
+    output_activation = _activation(output_activation, "output_activation", where)
+    name = _check_name(name, where)
     sizes = _encoder_sizes(input_shape[:2], len(filters), input_shape)
     channels = input_shape[2]
     final_shape = sizes[-1] + (filters[-1],)

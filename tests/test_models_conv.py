@@ -166,33 +166,51 @@ def test_dense_autoencoder_unchanged():
 # ------------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(input_shape=(5, 5, 1)),
-     r"input_shape=\(5, 5, 1\) is too small for 3 convolution blocks.*at least 8 x 8 pixels \(2\*\*3\), "
-     r"received 5 x 5\. Use at most 2 block\(s\)"),
-    (dict(input_shape=(64, 15, 1), filters=(8, 8, 8, 8)),
-     r"too small for 4 convolution blocks.*at least 16 x 16 pixels.*received 64 x 15\. Use at most 3 block"),
-    (dict(input_shape=(1, 1, 1), filters=(8,)), r"at least 2 x 2 pixels.*Use at most 0 block"),
-    (dict(input_shape=(28, 28)), r"must be \(height, width, channels\).*received \(28, 28\) with 2 axes; "
-                                 r"for grey images add a channel axis: \(28, 28, 1\)"),
-    (dict(input_shape=(784,)), r"must be \(height, width, channels\).*received \(784,\) with 1 axes"),
-    (dict(input_shape=(4, 28, 28, 1)), r"received \(4, 28, 28, 1\) with 4 axes"),
-    (dict(input_shape=(28, 0, 1)), r"input_shape\[1\] must be a positive integer, received 0"),
-    (dict(upsampling="deconv"), r"upsampling must be one of 'transpose', 'nearest', 'bilinear', received 'deconv'"),
-    (dict(upsampling="Nearest"), r"received 'Nearest'"),
-    (dict(kernel_size=1), r"upsampling='transpose' needs kernel_size >= 2 \(received 1\)"),
-    (dict(kernel_size=(3, 3, 3)), r"kernel_size must be an int or a \(height, width\) pair"),
-    (dict(kernel_size=0), r"kernel_size must be a positive integer, received 0"),
-    (dict(filters=()), r"filters must hold at least one value"),
-    (dict(filters=(32, -1)), r"filters\[1\] must be a positive integer, received -1"),
-    (dict(latent_dim=0), r"latent_dim must be a positive integer, received 0"),
-    (dict(latent_dim=2.5), r"latent_dim must be a positive integer, received 2.5"),
-    (dict(activation="relux"), r"activation='relux' is not a Keras activation"),
-    (dict(output_activation="nope"), r"output_activation='nope' is not a Keras activation"),
+@pytest.mark.parametrize("kwargs,error,message", [
+    (dict(input_shape=(5, 5, 1)), ValueError,
+     r"Expected `input_shape` to be at least 8 x 8 pixels for 3 convolution block\(s\): each block's 2 x 2 pooling "
+     r"halves the height and width, rounding down\. Received: input_shape=\(5, 5, 1\)\. Use at most 2 block\(s\) "
+     r"\(filters with 2 entries\) or a larger input\.$"),
+    (dict(input_shape=(64, 15, 1), filters=(8, 8, 8, 8)), ValueError,
+     r"at least 16 x 16 pixels for 4 convolution block\(s\).*Received: input_shape=\(64, 15, 1\)\. Use at most 3 block"),
+    (dict(input_shape=(1, 1, 1), filters=(8,)), ValueError,
+     r"at least 2 x 2 pixels.*No block fits an image narrower than 2 pixels: use a larger input\.$"),
+    (dict(input_shape=(28, 28)), ValueError, r"Expected `input_shape` to be the shape of one image, \(height, width, "
+                                             r"channels\) such as \(28, 28, 1\)\. Received: input_shape=\(28, 28\)\. "
+                                             r"Add a channel axis for grey images: \(28, 28, 1\)\.$"),
+    (dict(input_shape=(784,)), ValueError, r"Received: input_shape=\(784,\)\.$"),
+    (dict(input_shape=(4, 28, 28, 1)), ValueError, r"Received: input_shape=\(4, 28, 28, 1\)\. The first axis looks like "
+                                                   r"the number of examples: pass x\.shape\[1:\] = \(28, 28, 1\)\.$"),
+    (dict(input_shape=(3, 32, 32)), ValueError, r"Received: input_shape=\(3, 32, 32\)\. This looks like channels first "
+                                                r"\(channels, height, width\); Keras' layers here put channels last: pass "
+                                                r"\(32, 32, 3\), and move the axis of the data with np\.moveaxis\(x, 1, -1\)\.$"),
+    (dict(input_shape=(1, 28, 28)), ValueError, r"channels first .* pass \(28, 28, 1\)"),
+    (dict(input_shape=(28, 0, 1)), ValueError, r"Received: input_shape=\(28, 0, 1\)\. Entry 1 is 0\.$"),
+    (dict(upsampling="deconv"), ValueError, r"Expected `upsampling` to be one of 'transpose', 'nearest', 'bilinear'\. "
+                                            r"Received: upsampling='deconv'\.$"),
+    (dict(upsampling="Nearest"), ValueError, r"Received: upsampling='Nearest'\.$"),
+    (dict(kernel_size=1), ValueError, r"Expected `kernel_size` to be >= 2 with upsampling='transpose'\. Received: "
+                                      r"kernel_size=1\. A 1-wide kernel"),
+    (dict(kernel_size=(3, 3, 3)), ValueError, r"Expected `kernel_size` to be a sequence of 2 integers >= 1 such as 3 or "
+                                              r"\(3, 3\)\. Received: kernel_size=\(3, 3, 3\)\. It has 3 entries\.$"),
+    (dict(kernel_size=0), ValueError, r"Expected `kernel_size` to be an integer >= 1\. Received: kernel_size=0\.$"),
+    (dict(kernel_size=2.0), TypeError, r"Received: kernel_size=2\.0\.$"),
+    (dict(filters=()), ValueError, r"Expected `filters` to be a non-empty sequence of integers >= 1"),
+    (dict(filters=(32, -1)), ValueError, r"Received: filters=\(32, -1\)\. Entry 1 is -1\.$"),
+    (dict(latent_dim=0), ValueError, r"Expected `latent_dim` to be an integer >= 1\. Received: latent_dim=0\.$"),
+    (dict(latent_dim=2.5), TypeError, r"Received: latent_dim=2\.5\.$"),
+    (dict(activation="relux"), ValueError, r"Expected `activation` to be a Keras activation"),
+    (dict(output_activation="nope"), ValueError, r"Received: output_activation='nope'\.$"),
 ])
-def test_bad_inputs_are_explained(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_inputs_are_explained(kwargs, error, message):
+    with pytest.raises(error, match="^conv_autoencoder: .*" + message):
         conv_autoencoder(**kwargs)
+
+
+def test_numpy_sizes_are_accepted():
+    model = conv_autoencoder(np.array([16, 16, 1]), filters=np.array([4, 8]), latent_dim=np.int64(3),
+                             kernel_size=np.array([3, 3]))
+    assert model.output.shape == (None, 16, 16, 1)
 
 
 def test_kernel_size_one_is_fine_with_interpolation():

@@ -1,5 +1,7 @@
 """Tests of aecourse.models.dense_autoencoder."""
 
+import re
+
 import numpy as np
 import keras
 import pytest
@@ -76,20 +78,64 @@ def test_save_load_round_trip_of_trained_model(tmp_path):
     assert loaded.get_layer("encoder").name == "encoder"
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    (dict(input_shape=(0,)), r"input_shape\[0\] must be a positive integer, received 0"),
-    (dict(input_shape=(28, -28)), r"input_shape\[1\] must be a positive integer, received -28"),
-    (dict(input_shape="784"), "input_shape must be a tuple of positive integers"),
-    (dict(input_shape=()), "input_shape must be a tuple of positive integers"),
-    (dict(latent_dim=0), "latent_dim must be a positive integer, received 0"),
-    (dict(latent_dim=2.5), r"latent_dim must be a positive integer, received 2.5 \(float\)"),
-    (dict(latent_dim=True), "latent_dim must be a positive integer"),
-    (dict(hidden_units=(128, 0)), r"hidden_units\[1\] must be a positive integer"),
-    (dict(hidden_units="128"), "hidden_units must be a sequence of positive integers"),
-    (dict(activation="relux"), "activation='relux' is not a Keras activation"),
-    (dict(output_activation="nope"), "output_activation='nope' is not a Keras activation"),
-    (dict(activity_regularizer="l3"), "activity_regularizer='l3' is neither a Keras regularizer nor a Layer"),
+@pytest.mark.parametrize("kwargs,error,message", [
+    (dict(input_shape=(0,)), ValueError, r"Expected `input_shape` to be a sequence of integers >= 1 such as \(784,\) or "
+                                         r"\(28, 28, 1\)\. Received: input_shape=\(0,\)\. Entry 0 is 0\.$"),
+    (dict(input_shape=(28, -28)), ValueError, r"Received: input_shape=\(28, -28\)\. Entry 1 is -28\.$"),
+    (dict(input_shape="784"), TypeError, r"Received: input_shape='784'\.$"),
+    (dict(input_shape=()), ValueError, r"Expected `input_shape` to be a non-empty sequence of integers >= 1"),
+    (dict(latent_dim=0), ValueError, r"Expected `latent_dim` to be an integer >= 1\. Received: latent_dim=0\.$"),
+    (dict(latent_dim=2.5), TypeError, r"Expected `latent_dim` to be an integer >= 1\. Received: latent_dim=2\.5\.$"),
+    (dict(latent_dim=True), TypeError, r"Received: latent_dim=True\.$"),
+    (dict(hidden_units=(128, 0)), ValueError, r"Expected `hidden_units` to be a sequence of integers >= 1 such as "
+                                              r"\(128, 64\)\. Received: hidden_units=\(128, 0\)\. Entry 1 is 0\.$"),
+    (dict(hidden_units="128"), TypeError, r"Received: hidden_units='128'\.$"),
+    (dict(hidden_units=[[128]]), TypeError, r"Entry 0 is \[128\], not an integer\.$"),
+    (dict(activation="relux"), ValueError, r"Expected `activation` to be a Keras activation: a name such as 'relu' or "
+                                           r"'sigmoid', a function, or None\. Received: activation='relux'\.$"),
+    (dict(output_activation="nope"), ValueError, r"Received: output_activation='nope'\.$"),
+    (dict(activity_regularizer="l3"), ValueError, r"Expected `activity_regularizer` to be a Keras regularizer .* "
+                                                  r"Received: activity_regularizer='l3'\.$"),
+    (dict(name=3), TypeError, r"Expected `name` to be a string\. Received: name=3\.$"),
 ])
-def test_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match="^dense_autoencoder: .*" + message):
         dense_autoencoder(**kwargs)
+
+
+def test_numpy_sizes_are_accepted():
+    model = dense_autoencoder(np.array([784]), hidden_units=np.array([64, 16]), latent_dim=np.int64(8))
+    assert [layer.units for layer in model.get_layer("encoder").layers[1:]] == [64, 16, 8]
+    assert dense_autoencoder((784,), hidden_units=[64], latent_dim=8).count_params() == \
+        dense_autoencoder((784,), hidden_units=np.array([64]), latent_dim=8).count_params()
+
+
+@pytest.mark.parametrize("shape,hint", [
+    ((32, 784), r"\(784,\)"),
+    ((4000, 784), r"\(784,\)"),
+    ((4000, 28, 28, 1), r"\(28, 28, 1\)"),
+    ((60000, 28, 28), r"\(28, 28\)"),
+])
+def test_the_batch_axis_passed_by_mistake_is_rejected_with_the_shape_to_pass(shape, hint):
+    x_shape = shape  # what input_shape=x.shape gives
+    with pytest.raises(ValueError, match=rf"^dense_autoencoder: Expected `input_shape` to be the shape of one example, "
+                                         rf"without the batch axis\. Received: input_shape={re.escape(str(x_shape))}\. The "
+                                         rf"first axis looks like the number of examples: pass x\.shape\[1:\] = {hint}\."):
+        dense_autoencoder(input_shape=x_shape)
+    with pytest.raises(ValueError, match=r"A leading None is the batch axis of model\.input_shape: pass \(784,\)\."):
+        dense_autoencoder(input_shape=(None, 784))
+    # genuine shapes of one example still build
+    for good in ((784,), (28, 28), (28, 28, 1), (32, 32, 3), (64, 64), (32, 784, 1)):
+        assert dense_autoencoder(good, (), 2).output.shape[1:] == good
+
+
+def test_kl_sparsity_needs_a_code_in_the_unit_interval():
+    from aecourse.regularizers import KLSparsity
+
+    with pytest.raises(ValueError, match=r"^dense_autoencoder: Expected `latent_activation` to be 'sigmoid' \(codes in "
+                                         r"\[0, 1\]\) with a KLSparsity penalty\. Received: latent_activation='relu'\. "
+                                         r".*pass latent_activation='sigmoid', or use keras\.regularizers\.L1 for ReLU"):
+        dense_autoencoder((16,), (), 4, latent_activation="relu", activity_regularizer=KLSparsity())
+    with pytest.raises(ValueError, match="Received: latent_activation=None"):
+        dense_autoencoder((16,), (), 4, latent_activation=None, activity_regularizer=KLSparsity())
+    assert dense_autoencoder((16,), (), 4, latent_activation="sigmoid", activity_regularizer=KLSparsity()).built
