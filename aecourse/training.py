@@ -12,10 +12,13 @@ from __future__ import annotations
 import dataclasses
 import sys
 import time
+import warnings
 
 import keras
+import numpy as np
 
-from aecourse.validation import check_bool, check_float, check_int, message
+from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_loss,
+                                 check_names, check_values, message)
 
 __all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train"]
 
@@ -39,7 +42,8 @@ def set_seed(seed=0, deterministic=True):
     Example:
         >>> set_seed(0)
     """
-    seed = check_int(seed, "seed", where="set_seed", min_value=0, max_value=2**32 - 1)
+    seed = check_int(seed, "seed", where="set_seed", min_value=0, max_value=2**32 - 1,
+                     fix="NumPy's seeds stop at 2**32 - 1; use a small integer such as 0.")
     deterministic = check_bool(deterministic, "deterministic", where="set_seed")
     keras.utils.set_random_seed(seed)
     if deterministic and keras.backend.backend() == "tensorflow":
@@ -63,13 +67,17 @@ class CompactProgress(keras.callbacks.Callback):
 
     Args:
         every: print every this many epochs.
-        metrics: names of the logged values to show (default: all of them, in the
-            order Keras logs them).
-        stream: where to print (default ``sys.stdout``).
+        metrics: the name (a string) or names of the logged values to show
+            (default: all of them, in the order Keras logs them). A ``"val_..."``
+            name shows ``n/a`` in an epoch without validation (``validation_freq``).
+        stream: where to print, anything with a ``write`` method (default
+            ``sys.stdout``).
 
     Raises:
-        TypeError: if ``every`` is not an integer.
-        ValueError: if ``every`` is below 1.
+        TypeError: if ``every`` is not an integer, ``metrics`` not names, or
+            ``stream`` has no ``write`` method.
+        ValueError: if ``every`` is below 1; at the end of the first epoch, if a
+            name in ``metrics`` is not logged at all (the message lists what is).
 
     Example:
         >>> import numpy as np
@@ -85,8 +93,12 @@ class CompactProgress(keras.callbacks.Callback):
 
     def __init__(self, every=10, metrics=None, stream=None):
         super().__init__()
-        self.every = check_int(every, "every", where="CompactProgress", min_value=1)
-        self.metrics = None if metrics is None else list(metrics)
+        where = "CompactProgress"
+        self.every = check_int(every, "every", where=where, min_value=1)
+        self.metrics = check_names(metrics, "metrics", where=where)
+        if stream is not None and not callable(getattr(stream, "write", None)):
+            raise TypeError(message(where, "stream", "a stream with a write method (a file, sys.stderr, io.StringIO) "
+                                    "or None", stream))
         self.stream = stream
         self._start = None
         self._epochs = None
@@ -113,10 +125,21 @@ class CompactProgress(keras.callbacks.Callback):
         total = self._epochs or epoch
         width = len(str(total))
         names = self.metrics if self.metrics is not None else [k for k in logs if k != "learning_rate"]
-        values = "  ".join(f"{k} {_format_value(float(logs[k]))}" for k in names if k in logs)
+        values = "  ".join(f"{k} {_format_value(float(logs[k])) if k in logs else 'n/a'}" for k in names)
         return f"epoch {epoch:>{width}}/{total}  {values}  [{elapsed:.1f} s]"
 
+    def _check_names(self, logs):
+        """After the first epoch: every requested name is logged, or is the val_ twin of a logged one."""
+        unknown = [name for name in self.metrics
+                   if name not in logs and not (name.startswith("val_") and name[4:] in logs)]
+        if unknown:
+            raise ValueError(message("CompactProgress", "metrics", f"names of logged values ({', '.join(logs)})",
+                                     self.metrics, f"Not logged: {', '.join(unknown)}. Check the spelling, or leave "
+                                     "metrics=None to show every logged value."))
+
     def on_epoch_end(self, epoch, logs=None):
+        if epoch == 0 and self.metrics is not None:
+            self._check_names(logs or {})
         done = epoch + 1
         if done == 1 or done % self.every == 0 or done == self._epochs:
             line = self.format_line(done, logs or {}, time.perf_counter() - self._start)
@@ -184,7 +207,7 @@ class FitResult:
             >>> FitResult({"loss": [0.3, 0.2]}, 1.0, (0.5, 1.0), (0.5, 0.5)).final()
             0.2
         """
-        if not self.history.get(name):
+        if not isinstance(name, str) or not self.history.get(name):
             raise ValueError(message("FitResult.final", "name", f"one of {sorted(self.history)}", name))
         return self.history[name][-1]
 
@@ -265,18 +288,130 @@ class KerasRecipe:
         return keras.optimizers.Adam(learning_rate=self.learning_rate)
 
 
+def _is_array(value):
+    return isinstance(value, (np.ndarray, list)) or (hasattr(value, "__array__") and hasattr(value, "shape"))
+
+
+def _checked_data(value, name, where):
+    """Arrays (NumPy, tensors, nested lists) checked in one min/max pass: numeric, finite.
+
+    A ``tf.data.Dataset``, a generator or a dict of inputs is passed on to Keras unchanged.
+    Returns ``(data, array or None, (min, max) or None)``.
+    """
+    if not _is_array(value):
+        return value, None, None
+    array = check_array(value, name, where=where, min_ndim=1, dtype=None, finite=False)
+    if array.dtype == np.bool_:
+        return array, array, (float(array.min()), float(array.max()))
+    value_range = check_values(array, name, where=where)
+    if not (array is value) and isinstance(value, list):
+        value = array
+    return value, array, value_range
+
+
+def _needs_unit_targets(loss):
+    """Whether the loss is a binary cross-entropy, which needs targets in [0, 1]."""
+    bce = (keras.losses.binary_crossentropy, keras.losses.binary_focal_crossentropy)
+    if isinstance(loss, (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)):
+        return True
+    if isinstance(loss, str):
+        try:
+            return keras.losses.get(loss) in bce
+        except (ValueError, TypeError):
+            return False
+    return loss in bce or getattr(loss, "fn", None) in bce
+
+
+def _output_activation(model):
+    """``(layer name, activation)`` of the layer that makes the model's output, or ``(None, None)``.
+
+    Walking back from the output, layers without weights and without an activation
+    (reshaping, cropping, a loss layer) are passed over; the first layer with an
+    activation gives it, and a layer with weights but no activation means unknown.
+    """
+    from aecourse.nested import leaf_layers
+
+    for layer in reversed(leaf_layers(model)):
+        activation = getattr(layer, "activation", None)
+        if activation is not None:
+            return layer.name, activation
+        if layer.weights:
+            break
+    return None, None
+
+
+def _check_targets(model, y, y_array, y_range, name, where):
+    """Targets a BCE loss or a sigmoid output can reach: values in [0, 1]."""
+    if y_array is None or y_range is None or (0.0 <= y_range[0] and y_range[1] <= 1.0):
+        return
+    from aecourse.regularizers import is_bounded_activation
+
+    targets = "the targets (an autoencoder's are x itself)" if name == "x" else "the targets"
+    if _needs_unit_targets(model.loss):
+        check_values(y_array, name, where=where, min_value=0, max_value=1, value_range_=y_range,
+                     expected=f"values in [0, 1], as {targets} of a binary cross-entropy loss must be",
+                     fix="Scale the data to [0, 1], or compile with loss='mse' for real-valued data.")
+    layer, activation = _output_activation(model)
+    if activation is not None and is_bounded_activation(activation):
+        function = getattr(activation, "__name__", activation)
+        check_values(y_array, name, where=where, min_value=0, max_value=1, value_range_=y_range,
+                     expected=f"values in [0, 1], as {targets} of a model whose output layer {layer!r} has a "
+                              f"{function} activation must be",
+                     fix="Scale the data to [0, 1], or use output_activation=None for real-valued data.")
+
+
+_warned_kl: set = set()
+
+
+def _warn_kl_after_unbounded(model):
+    """Warn once per layer about a KLSparsity after a layer whose outputs can leave [0, 1]."""
+    from aecourse.nested import leaf_layers
+    from aecourse.regularizers import KLSparsity, is_bounded_activation
+
+    layers = leaf_layers(model)
+    for before, layer in zip(layers, layers[1:]):
+        activation = getattr(before, "activation", None)
+        if (isinstance(layer, KLSparsity) and activation is not None and not is_bounded_activation(activation)
+                and id(layer) not in _warned_kl):
+            _warned_kl.add(id(layer))
+            warnings.warn(f"train: the KLSparsity layer {layer.name!r} follows {before.name!r}, whose "
+                          f"{getattr(activation, '__name__', activation)} activation is not limited to [0, 1]; the "
+                          "KL penalty needs codes in [0, 1] (its values cannot be checked inside fit). Use a sigmoid "
+                          "code layer.", UserWarning, stacklevel=3)
+
+
+def _validation_pair(validation_data, x_array, where):
+    """``(x_val, y_val[, weights])`` from a tuple, a list ``[x_val, y_val]`` or ``x_val`` alone."""
+    if isinstance(validation_data, (tuple, list)) and len(validation_data) in (2, 3) \
+            and all(_is_array(v) and not isinstance(v, list) for v in validation_data):
+        first = np.ndim(validation_data[0])
+        if x_array is None or first == x_array.ndim:
+            return tuple(validation_data)
+    if isinstance(validation_data, tuple):
+        raise ValueError(message(where, "validation_data", "(x_val, y_val), (x_val, y_val, sample_weight) or x_val "
+                                 "alone for an autoencoder", validation_data))
+    return (validation_data, validation_data)
+
+
 def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shuffle=True,
           every=10, callbacks=(), **fit_kwargs):
     """``model.fit`` with compact progress instead of Keras' per-batch bar, and timings.
 
+    Before anything runs, the data are checked with one ``min`` and one ``max`` per
+    array: NaN or infinite values are refused (they would train to a NaN loss), and so
+    are targets outside [0, 1] when the loss is a binary cross-entropy or the model's
+    output is a sigmoid (8-bit images: divide by 255). A loss name Keras does not
+    know is refused in one line. A ``tf.data.Dataset`` or a generator is passed to
+    Keras unchecked.
+
     Args:
         model: a compiled Keras model.
-        x: training inputs.
+        x: training inputs (a NumPy array, a tensor, or something Keras' ``fit`` takes).
         y: training targets; for an autoencoder leave it ``None`` to use ``x``.
         epochs: number of epochs.
         batch_size: examples per gradient step.
-        validation_data: ``(x_val, y_val)``, or just ``x_val`` for an autoencoder
-            (never the test set: carve it from the training data with
+        validation_data: ``(x_val, y_val)`` (a tuple or a list), or just ``x_val`` for
+            an autoencoder (never the test set: carve it from the training data with
             :func:`aecourse.data.split_validation`).
         shuffle: shuffle the training data every epoch.
         every: print a progress line every this many epochs (0 for silence).
@@ -289,9 +424,17 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
         of validation.
 
     Raises:
-        ValueError: if the model is not compiled, or ``epochs``/``batch_size`` are
-            below 1.
-        TypeError: if ``epochs``, ``batch_size`` or ``every`` are not integers.
+        ValueError: if the model is not compiled or its loss is unknown to Keras,
+            ``epochs``/``batch_size`` are below 1, the data hold NaN or infinite values,
+            targets are outside [0, 1] for a BCE loss or a sigmoid output, or the
+            lengths of inputs and targets differ.
+        TypeError: if ``model`` is not a Keras model, ``epochs``, ``batch_size`` or
+            ``every`` are not integers, ``shuffle`` not a bool, a callback is not a
+            ``keras.callbacks.Callback``, or the data are not numbers.
+
+    Warns:
+        UserWarning: once, for a ``KLSparsity`` layer placed after a layer whose
+            activation is not limited to [0, 1].
 
     Example:
         >>> import numpy as np
@@ -303,18 +446,49 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
         >>> sorted(result.history), result.epochs, len(result.times)
         (['loss', 'val_loss'], 3, 3)
     """
+    where = "train"
+    check_instance(model, "model", keras.Model, where=where, expected="a compiled keras.Model")
     if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", True):
-        raise ValueError(message("train", "model", "a compiled model", getattr(model, "name", model),
+        raise ValueError(message(where, "model", "a compiled model", getattr(model, "name", model),
                                  "Call model.compile(optimizer=..., loss=...) first."))
-    epochs = check_int(epochs, "epochs", where="train", min_value=1)
-    batch_size = check_int(batch_size, "batch_size", where="train", min_value=1)
-    every = check_int(every, "every", where="train", min_value=0)
+    if model.loss is not None:  # None: the model adds its own loss (add_loss), as the VAE does
+        check_loss(model.loss, "loss", where=where,
+                   fix="Compile the model again, e.g. model.compile(optimizer='adam', loss='binary_crossentropy').")
+    epochs = check_int(epochs, "epochs", where=where, min_value=1)
+    batch_size = check_int(batch_size, "batch_size", where=where, min_value=1,
+                           fix="Use a batch size such as 256.")
+    every = check_int(every, "every", where=where, min_value=0)
+    shuffle = check_bool(shuffle, "shuffle", where=where)
+    if isinstance(callbacks, keras.callbacks.Callback) or not hasattr(callbacks, "__iter__"):
+        raise TypeError(message(where, "callbacks", "a list of keras.callbacks.Callback", callbacks,
+                                "Wrap a single callback in a list: callbacks=[callback]."))
+    callbacks = list(callbacks)
+    for callback in callbacks:
+        check_instance(callback, "callbacks", keras.callbacks.Callback, where=where,
+                       expected="a list of keras.callbacks.Callback")
+
+    x, x_array, x_range = _checked_data(x, "x", where)
     if y is None:
-        y = x
-    if validation_data is not None and not isinstance(validation_data, tuple):
-        validation_data = (validation_data, validation_data)
+        y, y_array, y_range, y_name = x, x_array, x_range, "x"
+    else:
+        y, y_array, y_range = _checked_data(y, "y", where)
+        y_name = "y"
+        if x_array is not None and y_array is not None and len(y_array) != len(x_array):
+            raise ValueError(message(where, "y", f"one target per example of x ({len(x_array)})", y_array))
+    _check_targets(model, y, y_array, y_range, y_name, where)
+    if validation_data is not None:
+        pair = _validation_pair(validation_data, x_array, where)
+        x_val, x_val_array, x_val_range = _checked_data(pair[0], "validation_data[0]", where)
+        y_val, y_val_array, y_val_range = _checked_data(pair[1], "validation_data[1]", where)
+        if x_val_array is not None and y_val_array is not None and len(x_val_array) != len(y_val_array):
+            raise ValueError(message(where, "validation_data", f"one target per validation input ({len(x_val_array)})",
+                                     y_val_array))
+        _check_targets(model, y_val, y_val_array, y_val_range, "validation_data", where)
+        validation_data = (x_val, y_val) + tuple(pair[2:])
+    _warn_kl_after_unbounded(model)
+
     clock = _Clock()
-    callbacks = list(callbacks) + [clock]
+    callbacks = callbacks + [clock]
     if every:
         callbacks.append(CompactProgress(every=every))
     start = time.perf_counter()

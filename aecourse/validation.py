@@ -544,7 +544,7 @@ _LOSS_EXPECTED = ("a Keras loss: a name such as 'binary_crossentropy' or 'mse', 
                   "object, or a function loss(y_true, y_pred)")
 
 
-def check_loss(value, name="loss", *, where):
+def check_loss(value, name="loss", *, where, fix=None):
     """A loss Keras can use: a name it knows, a ``keras.losses.Loss``, or a function.
 
     Keras itself only fails on an unknown loss name inside ``fit``, with a long trace;
@@ -555,6 +555,7 @@ def check_loss(value, name="loss", *, where):
         value: the loss.
         name: the argument's name, for the message.
         where: the function or class that received it, for the message.
+        fix: a sentence appended to the message.
 
     Returns:
         ``value``.
@@ -573,11 +574,11 @@ def check_loss(value, name="loss", *, where):
     """
     if isinstance(value, (list, tuple)):
         for item in value:
-            check_loss(item, name, where=where)
+            check_loss(item, name, where=where, fix=fix)
         return value
     if isinstance(value, dict):
         for item in value.values():
-            check_loss(item, name, where=where)
+            check_loss(item, name, where=where, fix=fix)
         return value
     if isinstance(value, str):
         import keras
@@ -585,10 +586,10 @@ def check_loss(value, name="loss", *, where):
         try:
             keras.losses.get(value)
         except (ValueError, TypeError):
-            raise ValueError(message(where, name, _LOSS_EXPECTED, value)) from None
+            raise ValueError(message(where, name, _LOSS_EXPECTED, value, fix)) from None
         return value
     if value is None or not callable(value):
-        raise TypeError(message(where, name, _LOSS_EXPECTED, value))
+        raise TypeError(message(where, name, _LOSS_EXPECTED, value, fix))
     return value
 
 

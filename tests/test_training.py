@@ -87,8 +87,134 @@ def test_bad_arguments():
         set_seed(1.5)
     with pytest.raises(ValueError, match="train: Expected `model` to be a compiled model.*model.compile"):
         train(dense_autoencoder((4,), (), 2), np.zeros((2, 4)), epochs=1)
-    with pytest.raises(ValueError, match="train: Expected `batch_size` to be an integer >= 1. Received: batch_size=0."):
+    with pytest.raises(ValueError, match="train: Expected `batch_size` to be an integer >= 1. Received: batch_size=0. "
+                                         "Use a batch size such as 256."):
         train(small_model(), np.zeros((2, 12)), epochs=1, batch_size=0)
+    with pytest.raises(ValueError, match=r"^set_seed: Expected `seed` to be an integer in \[0, 4294967295\]\. "
+                                         r"Received: seed=1099511627776\. NumPy's seeds stop at 2\*\*32 - 1; use a "
+                                         r"small integer such as 0\.$"):
+        set_seed(2**40)
+    with pytest.raises(TypeError, match=r"^train: Expected `model` to be a compiled keras\.Model\. Received: model='m'"):
+        train("m", np.zeros((2, 12)), epochs=1)
+    with pytest.raises(TypeError, match=r"^train: Expected `shuffle` to be True or False\. Received: shuffle='batch'"):
+        train(small_model(), np.zeros((2, 12)), epochs=1, shuffle="batch")
+    with pytest.raises(TypeError, match=r"^train: Expected `callbacks` to be a list of keras\.callbacks\.Callback.*"
+                                        r"Wrap a single callback in a list"):
+        train(small_model(), np.zeros((2, 12)), epochs=1, callbacks=CompactProgress())
+    with pytest.raises(ValueError, match=r"^train: Expected `y` to be one target per example of x \(4\)\. Received: "
+                                         r"y=array of shape \(3, 12\)"):
+        train(small_model(), np.zeros((4, 12)), np.zeros((3, 12)), epochs=1)
+    with pytest.raises(TypeError, match=r"^train: Expected `x` to be an array of numbers\. Received: x=\[\[0\.0\], "
+                                        r"\[0\.0, 1\.0\]\]"):
+        train(small_model(), [[0.0], [0.0, 1.0]], epochs=1)
+
+
+def test_uint8_images_with_a_bce_loss_or_a_sigmoid_output_are_refused_before_training():
+    x8 = np.random.default_rng(0).integers(0, 256, (16, 12)).astype(np.uint8)
+    model = small_model()
+    before = [w.copy() for w in model.get_weights()]
+    with pytest.raises(ValueError, match=r"^train: Expected `x` to be values in \[0, 1\], as the targets \(an "
+                                         r"autoencoder's are x itself\) of a binary cross-entropy loss must be\. "
+                                         r"Received: x=array of shape \(16, 12\) and dtype uint8 with values from \d+ "
+                                         r"to \d+\. These look like 8-bit images \(values 0-255\): divide by 255 first"):
+        train(model, x8, epochs=1, every=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights())), "nothing was trained"
+    mse_model = dense_autoencoder((12,), (6,), 2)  # sigmoid output, MSE: the targets are unreachable too
+    mse_model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"as the targets of a model whose output layer 'reconstruction' has a sigmoid "
+                                         r"activation must be\. Received: y=.*divide by 255 first"):
+        train(mse_model, x8 / 255, x8, epochs=1, every=0)
+    with pytest.raises(ValueError, match=r"Expected `validation_data` to be values in \[0, 1\]"):
+        train(mse_model, x8 / 255, epochs=1, validation_data=x8, every=0)
+    # real-valued data with a linear output and MSE train as they are
+    linear = dense_autoencoder((12,), (6,), 2, output_activation=None)
+    linear.compile(optimizer="adam", loss="mse")
+    assert train(linear, x8.astype("float32") - 100, epochs=1, every=0).epochs == 1
+
+
+def test_nan_or_inf_inputs_are_refused_before_training():
+    x = np.random.default_rng(0).random((16, 12)).astype("float32")
+    bad = x.copy()
+    bad[3, 4], bad[5, 6] = np.nan, np.inf
+    with pytest.raises(ValueError, match=r"^train: Expected `x` to be an array of finite numbers\. Received: x=array of "
+                                         r"shape \(16, 12\) and dtype float32\. It holds 1 NaN and 1 infinite value\(s\) "
+                                         r"of 192: find where they come from"):
+        train(small_model(), bad, epochs=1, every=0)
+    with pytest.raises(ValueError, match=r"^train: Expected `validation_data\[1\]` to be an array of finite numbers"):
+        train(small_model(), x, epochs=1, validation_data=(x, bad), every=0)
+
+
+def test_validation_data_as_a_list_or_tuple_or_inputs_alone():
+    x = np.random.default_rng(0).random((16, 12)).astype("float32")
+    for validation_data in ([x[:4], x[:4]], (x[:4], x[:4]), x[:4]):
+        set_seed(0)
+        result = train(small_model(), x, epochs=1, batch_size=8, validation_data=validation_data, every=0)
+        assert len(result.history["val_loss"]) == 1
+    with pytest.raises(ValueError, match=r"^train: Expected `validation_data` to be one target per validation input "
+                                         r"\(4\)\. Received: validation_data=array of shape \(3, 12\)"):
+        train(small_model(), x, epochs=1, validation_data=[x[:4], x[:3]], every=0)
+
+
+def test_an_unknown_loss_name_is_one_line_before_training():
+    model = dense_autoencoder((12,), (6,), 2)
+    model.compile(optimizer="adam", loss="bogus")
+    with pytest.raises(ValueError) as info:
+        train(model, np.zeros((4, 12), "float32"), epochs=1, every=0)
+    assert str(info.value) == (
+        "train: Expected `loss` to be a Keras loss: a name such as 'binary_crossentropy' or 'mse', a keras.losses.Loss "
+        "object, or a function loss(y_true, y_pred). Received: loss='bogus'. Compile the model again, e.g. "
+        "model.compile(optimizer='adam', loss='binary_crossentropy').")
+
+
+@pytest.mark.filterwarnings("ignore:Gradients do not exist")  # the penalty does not involve the decoder
+def test_a_model_with_its_own_loss_trains_without_a_compiled_loss():
+    from aecourse.regularizers import KLSparsity
+
+    model = dense_autoencoder((12,), (), 4, latent_activation="sigmoid", activity_regularizer=KLSparsity(beta=1.0))
+    model.compile(optimizer="adam")  # the KL penalty (add_loss) is the whole loss
+    assert train(model, np.full((8, 12), 0.5, "float32"), epochs=1, every=0).epochs == 1
+
+
+def test_kl_sparsity_after_a_relu_code_warns_once():
+    from aecourse.regularizers import KLSparsity
+
+    inputs = keras.Input((12,))
+    code = KLSparsity(name="kl")(keras.layers.Dense(4, activation="relu", name="relu_code")(inputs))
+    model = keras.Model(inputs, keras.layers.Dense(12, activation="sigmoid")(code))
+    model.compile(optimizer="adam", loss="binary_crossentropy")
+    x = np.full((8, 12), 0.5, "float32")
+    with pytest.warns(UserWarning, match=r"^train: the KLSparsity layer 'kl' follows 'relu_code', whose relu activation "
+                                         r"is not limited to \[0, 1\]"):
+        train(model, x, epochs=1, every=0)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        train(model, x, epochs=1, every=0)  # once per layer
+
+
+def test_compact_progress_takes_one_name_and_says_what_is_logged(capsys):
+    x = np.random.default_rng(0).random((16, 12)).astype("float32")
+    model = small_model()
+    model.fit(x, x, epochs=2, batch_size=8, verbose=0, validation_data=(x, x),
+              callbacks=[CompactProgress(every=1, metrics="val_loss")])
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[1] for line in lines] == [line.split("  ")[1] for line in lines] and len(lines) == 2
+    assert all(re.match(r"^epoch \d/2  val_loss [0-9.]+  \[", line) for line in lines), lines
+    with pytest.raises(ValueError, match=r"^CompactProgress: Expected `metrics` to be names of logged values \(loss, mse, "
+                                         r"val_loss, val_mse\)\. Received: metrics=\['val_los'\]\. Not logged: val_los\. "
+                                         r"Check the spelling, or leave metrics=None to show every logged value\.$"):
+        model.fit(x, x, epochs=2, batch_size=8, verbose=0, validation_data=(x, x),
+                  callbacks=[CompactProgress(every=1, metrics=["val_los"])])
+    # with validation every other epoch, a val_ name shows n/a where there is none
+    model.fit(x, x, epochs=2, batch_size=8, verbose=0, validation_data=(x, x), validation_freq=2,
+              callbacks=[CompactProgress(every=1, metrics=["loss", "val_loss"])])
+    first = capsys.readouterr().out.splitlines()[0]
+    assert re.match(r"^epoch 1/2  loss [0-9.]+  val_loss n/a  \[", first), first
+    with pytest.raises(TypeError, match=r"^CompactProgress: Expected `metrics` to be a name or a list of names"):
+        CompactProgress(metrics=3)
+    with pytest.raises(TypeError, match=r"^CompactProgress: Expected `stream` to be a stream with a write method"):
+        CompactProgress(stream="out.txt")
 
 
 def test_keras_recipe():
