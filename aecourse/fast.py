@@ -51,7 +51,13 @@ class FastRecipe:
             untrained model outputs the mean training example
             (:func:`init_output_bias`).
         jit_compile: compile the training loop with XLA, which fuses the element-wise
-            work (activations, loss, optimizer) around the matrix products.
+            work (activations, loss, optimizer) around the matrix products. With
+            TensorFlow's deterministic ops on (:func:`aecourse.training.set_seed`), XLA
+            has no implementation of some gradients (max pooling's, so the
+            convolutional autoencoders'): :func:`fit_fast` then trains without XLA and
+            its result's ``recipe`` says ``jit_compile=False``. On a CPU, XLA's own
+            convolutions are far slower than TensorFlow's (oneDNN) kernels: train
+            convolutional models with ``jit_compile=False``.
 
     Raises:
         TypeError: for a field of the wrong type.
@@ -154,85 +160,271 @@ class FastRecipe:
         return keras.optimizers.Adam(learning_rate=self.learning_rate_schedule(steps_per_epoch))
 
 
-def _output_dense(model):
-    """The Dense layer that produces the model's output, or ``None``.
+_CONV_LAYERS = ("Conv1D", "Conv2D", "Conv3D", "Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose",
+                "SeparableConv1D", "SeparableConv2D")
+_RESHAPING_LAYERS = ("Reshape", "Flatten")  # change the shape, keep every value in order
+_CROPPING_LAYERS = ("Cropping1D", "Cropping2D", "Cropping3D")  # drop border positions, keep the channels
+_SUPPORTED = ("a Dense or convolution layer with a bias and a 'sigmoid' or 'linear' activation, optionally "
+              "followed by Reshape, Flatten, Cropping or one Activation layer")
 
-    The last computing layer of the model (nested models opened), stepping back over
-    layers that only reshape or apply an activation.
+
+def _is_pass_through(layer):
+    """Layers that hand their input on unchanged (``keras.layers.Identity``, the VAE's loss layer)."""
+    if isinstance(layer, keras.layers.Identity):
+        return True
+    from aecourse.vae import NegativeELBO  # the VAE's loss layer returns the reconstruction as it is
+
+    return isinstance(layer, NegativeELBO)
+
+
+def _activation_name(activation):
+    name = keras.activations.serialize(activation)
+    return name if isinstance(name, str) else name.get("config", {}).get("name", str(name))
+
+
+def _output_layer(model):
+    """The layer that produces ``model``'s output values, and what lies between it and the output.
+
+    Walks the model's layers (nested models opened, :func:`aecourse.nested.leaf_layers`)
+    back from the last one, stepping over layers that only reshape, crop, pass their
+    input through or apply an activation.
+
+    Returns:
+        ``(layer, activation, cropped, last)``: the Dense or convolution layer, or
+        ``None``; the activation name of the output; whether a cropping layer lies in
+        between; the last computing layer of the model (for messages).
     """
     layers = leaf_layers(model)
-    while layers and isinstance(layers[-1], (keras.layers.Reshape, keras.layers.Activation)):
-        layers.pop()
-    return layers[-1] if layers and isinstance(layers[-1], keras.layers.Dense) else None
+    last = layers[-1] if layers else None
+    after_activation, cropped = None, False
+    while layers:
+        layer = layers[-1]
+        kind = type(layer).__name__
+        if kind in _RESHAPING_LAYERS or _is_pass_through(layer):
+            layers.pop()
+        elif kind in _CROPPING_LAYERS:
+            cropped = True
+            layers.pop()
+        elif isinstance(layer, keras.layers.Activation) and after_activation is None:
+            after_activation = _activation_name(layer.activation)
+            layers.pop()
+        else:
+            break
+    conv_classes = tuple(getattr(keras.layers, k) for k in _CONV_LAYERS if hasattr(keras.layers, k))
+    if not layers or not isinstance(layer, (keras.layers.Dense,) + conv_classes):
+        return None, None, cropped, last
+    own = _activation_name(layer.activation)
+    if after_activation is None or after_activation == "linear":
+        activation = own
+    elif own == "linear":
+        activation = after_activation
+    else:
+        activation = f"{own}, then {after_activation}"
+    return layer, activation, cropped, last
+
+
+def _describe(layer):
+    return f"layer {layer.name!r} ({type(layer).__name__})" if layer is not None else "no layer"
+
+
+def _mean_per_bias_entry(layer, cropped, y, where):
+    """The mean of the targets ``y`` for each entry of ``layer``'s bias (a unit or a channel)."""
+    per_example = tuple(layer.output.shape[1:])
+    conv = not isinstance(layer, keras.layers.Dense)
+    channels_first = conv and getattr(layer, "data_format", "channels_last") == "channels_first"
+    size = int(layer.bias.shape[0])
+    n = len(y)
+    if not cropped and None not in per_example and int(np.prod(per_example)) == int(np.prod(y.shape[1:])):
+        values = y.reshape((n,) + per_example)
+        if channels_first:
+            values = np.moveaxis(values, 1, -1)
+        if values.shape[-1] == size:
+            return values.reshape(-1, size).mean(axis=0, dtype="float64")
+    elif cropped and conv and not channels_first and y.shape[-1] == size:
+        return y.reshape(-1, size).mean(axis=0, dtype="float64")
+    if conv:
+        expected = (f"images with {size} channel(s), the output channels of {_describe(layer)}, which outputs "
+                    f"{per_example} per example")
+    else:
+        expected = f"an array of shape (n, ...) with {size} values per example, the outputs of {_describe(layer)}"
+    raise ValueError(message(where, "x", expected, y, "Pass the targets the model reconstructs."))
 
 
 def init_output_bias(model, x):
-    """Set the output layer's bias so the untrained model outputs the mean example.
+    """Set the output layer's bias so that the untrained model outputs the mean example.
 
-    For a sigmoid output the bias becomes ``logit(mean)`` of each output unit (the mean
-    clipped to [1e-3, 1 - 1e-3]); for a linear output it becomes the mean itself. The
-    model starts from the best constant reconstruction instead of 0.5 everywhere,
+    The output layer is found by walking the model (nested models opened) back from its
+    last layer over layers that only reshape, crop or pass their input through. It can
+    be a ``Dense`` layer (one bias per output value: each value starts at its own mean
+    over ``x``) or a convolution (``Conv2D``, ``Conv2DTranspose``, ``Conv1D``, ...; one
+    bias per output channel: each channel starts at the mean of that channel over
+    every pixel of every image of ``x``). For a sigmoid output the bias becomes
+    ``logit(mean)`` (the mean clipped to [1e-3, 1 - 1e-3]); for a linear output, the
+    mean itself. The model then starts from the best constant reconstruction (per value
+    for a Dense output, per channel for a convolution) instead of 0.5 everywhere,
     which saves the first epoch or so of training.
 
+    Models whose output comes from anything else (a ``TopK`` layer, a custom layer, an
+    output without a bias, another activation) are refused with a message naming the
+    layer: train them with ``init_output_bias=False``.
+
     Args:
-        model: a model whose last layer (possibly inside nested models such as
-            ``"decoder"``, possibly followed by a Reshape) is a ``Dense`` layer with a
-            bias and a sigmoid or linear activation, with one unit per output value.
+        model: a ``keras.Model`` whose output comes from a ``Dense`` or convolution
+            layer with a bias and a sigmoid or linear activation, possibly inside nested
+            models such as ``"decoder"`` and possibly followed by ``Reshape``,
+            ``Flatten``, ``Cropping2D`` or one ``Activation`` layer.
         x: the training targets (for an autoencoder, the training inputs), shaped like
-            the model's output.
+            the model's output; in [0, 1] for a sigmoid output.
 
     Returns:
-        The ``Dense`` layer whose bias was set.
+        The layer whose bias was set.
 
     Raises:
-        TypeError: if ``model`` is not a ``keras.Model``.
-        ValueError: if the model's output does not come from such a layer, or if ``x``
-            does not match the output size.
+        TypeError: if ``model`` is not a ``keras.Model`` or ``x`` not an array of numbers.
+        ValueError: if the model's output does not come from such a layer, if ``x``
+            does not match the output, holds NaN or infinite values, or (for a sigmoid
+            output) leaves [0, 1].
 
     Example:
-        >>> from aecourse.models import dense_autoencoder
+        >>> from aecourse.models import conv_autoencoder, dense_autoencoder
         >>> model = dense_autoencoder(input_shape=(4,), hidden_units=(), latent_dim=2)
         >>> layer = init_output_bias(model, np.full((10, 4), 0.5, dtype="float32"))
         >>> layer.bias.numpy().round(6).tolist()
         [0.0, 0.0, 0.0, 0.0]
+        >>> conv = conv_autoencoder((8, 8, 2), filters=(4,), latent_dim=2)
+        >>> images = np.stack([np.full((5, 8, 8), 0.5), np.full((5, 8, 8), 0.9)], axis=-1)
+        >>> layer = init_output_bias(conv, images)  # one bias per channel: logit(0.5), logit(0.9)
+        >>> layer.name, layer.bias.numpy().round(4).tolist()
+        ('decoder_upconv_1', [0.0, 2.1972])
     """
     where = "init_output_bias"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
-    layer = _output_dense(model)
-    if layer is None or not layer.use_bias:
-        raise ValueError(message(where, "model", "a model whose output comes from a Dense layer with a bias "
-                                 "(optionally followed by a Reshape)", model.name,
-                                 "Train it with init_output_bias=False."))
-    activation = keras.activations.serialize(layer.activation)
-    activation = activation if isinstance(activation, str) else activation.get("config", {}).get("name", activation)
+    original = x
+    x = check_array(x, "x", where=where, min_ndim=2)
+    layer, activation, cropped, last = _output_layer(model)
+    fix = "Train it with init_output_bias=False."
+    if layer is None:
+        raise ValueError(message(where, "model", f"a model whose output comes from {_SUPPORTED}", model.name,
+                                 f"Its output comes from {_describe(last)}, which has no bias to set. {fix}"))
+    if not layer.use_bias:
+        raise ValueError(message(where, "model", f"a model whose output comes from {_SUPPORTED}", model.name,
+                                 f"Its output layer {layer.name!r} has no bias (use_bias=False). {fix}"))
     if activation not in ("sigmoid", "linear"):
         raise ValueError(message(where, "model", f"an output layer with a 'sigmoid' or 'linear' activation "
-                                 f"(layer {layer.name!r} has {activation!r})", model.name,
-                                 "Train it with init_output_bias=False."))
-    x = check_array(x, "x", where=where, min_ndim=2)
-    if int(np.prod(x.shape[1:])) != layer.units:
-        raise ValueError(message(where, "x", f"an array of shape (n, ...) with {layer.units} values per example, "
-                                 f"the output units of layer {layer.name!r}", x))
-    mean = x.reshape(len(x), -1).mean(axis=0, dtype="float64")
+                                 f"(layer {layer.name!r} has {activation!r})", model.name, fix))
+    mean = _mean_per_bias_entry(layer, cropped, x, where)
     if activation == "sigmoid":
+        _check_unit_range(original, x, "x", where, "the model's sigmoid output")
         mean = np.clip(mean, 1e-3, 1 - 1e-3)
         mean = np.log(mean / (1 - mean))
     layer.bias.assign(mean.astype("float32"))
     return layer
 
 
+def _check_unit_range(original, array, name, where, reason, variable=None):
+    """Values in [0, 1], with the hint to divide 0-255 images by 255."""
+    variable = variable or name
+    if not array.size:
+        return
+    low, high = float(array.min()), float(array.max())
+    if low >= 0.0 and high <= 1.0:
+        return
+    dtype = getattr(original, "dtype", array.dtype)
+    received = f"values from {low:g} to {high:g} (dtype {dtype})"
+    if low >= 0.0 and high <= 255.0:
+        fix = (f"These look like 0-255 pixel values: divide by 255 first, "
+               f"e.g. {variable} = {variable}.astype('float32') / 255.")
+    else:
+        fix = "Scale the data into [0, 1], or use a loss such as 'mse' with a linear output."
+    raise ValueError(f"{where}: Expected `{name}` to be in [0, 1] for {reason}. Received: {name} with {received}. "
+                     f"{fix}")
+
+
+_BCE_NAMES = ("binary_crossentropy", "bce", "BinaryCrossentropy", "binary_focal_crossentropy",
+              "BinaryFocalCrossentropy")
+
+
+def _check_loss(loss, where):
+    """``(loss, is_bce)``: a usable Keras loss, or ``None`` for a model that adds its own."""
+    if loss is None:
+        return None, False
+    if isinstance(loss, str):
+        try:
+            function = keras.losses.get(loss)
+        except ValueError:
+            raise ValueError(message(where, "loss", "a Keras loss name such as 'binary_crossentropy' or 'mse', "
+                                     "a loss object, or None for a model that adds its own loss", loss)) from None
+        is_bce = loss in _BCE_NAMES or function in (keras.losses.binary_crossentropy,
+                                                     keras.losses.binary_focal_crossentropy)
+        return loss, is_bce
+    if not callable(loss):
+        raise TypeError(message(where, "loss", "a Keras loss name such as 'binary_crossentropy' or 'mse', "
+                                "a loss object, or None for a model that adds its own loss", loss))
+    is_bce = isinstance(loss, (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)) or \
+        loss in (keras.losses.binary_crossentropy, keras.losses.binary_focal_crossentropy)
+    return loss, is_bce
+
+
+def _is_array_like(value):
+    return isinstance(value, np.ndarray) or hasattr(value, "shape") and hasattr(value, "dtype")
+
+
 def _validation_arrays(validation_data, where):
-    if isinstance(validation_data, (tuple, list)) and len(validation_data) != 2:
-        raise ValueError(message(where, "validation_data", "(x_val, y_val) or x_val", validation_data))
-    if isinstance(validation_data, tuple):
+    """``(x_val, y_val)`` from ``(x_val, y_val)``, ``[x_val, y_val]``, ``(x_val,)`` or ``x_val``."""
+    expected = "(x_val, y_val), [x_val, y_val], (x_val,) or x_val"
+    if isinstance(validation_data, (tuple, list)) and validation_data and \
+            all(_is_array_like(v) for v in validation_data):
+        if len(validation_data) == 1:
+            validation_data = (validation_data[0], validation_data[0])
+        elif len(validation_data) != 2:
+            raise ValueError(message(where, "validation_data", expected, validation_data,
+                                     "A third entry (sample weights) is not supported."))
         x_val = check_array(validation_data[0], "validation_data[0]", where=where, min_ndim=2)
         y_val = check_array(validation_data[1], "validation_data[1]", where=where, min_ndim=2)
+        originals = tuple(validation_data)
+    elif isinstance(validation_data, tuple):
+        if len(validation_data) not in (1, 2):
+            raise ValueError(message(where, "validation_data", expected, validation_data))
+        x_val = check_array(validation_data[0], "validation_data[0]", where=where, min_ndim=2)
+        y_val = x_val if len(validation_data) == 1 else check_array(validation_data[1], "validation_data[1]",
+                                                                    where=where, min_ndim=2)
+        originals = (validation_data[0], validation_data[-1])
     else:
         x_val = y_val = check_array(validation_data, "validation_data", where=where, min_ndim=2)
+        originals = (validation_data, validation_data)
     if len(x_val) != len(y_val):
         raise ValueError(message(where, "validation_data", "inputs and targets with as many examples each",
                                  (x_val, y_val)))
-    return x_val, y_val
+    return x_val, y_val, originals[1]
+
+
+def _output_shape(model):
+    """The model's output shape per example, or ``None`` when it is not known before a call."""
+    try:
+        output = model.output
+    except (AttributeError, ValueError):  # a subclassed model that was never called
+        return None
+    if isinstance(output, (list, tuple)):
+        return None
+    return tuple(output.shape[1:])
+
+
+def _check_target_shape(model, y, name, where):
+    shape = _output_shape(model)
+    if shape is None or len(shape) != y.ndim - 1:
+        if shape is not None:
+            raise ValueError(message(where, name, f"an array shaped like the model's output, (examples,) + "
+                                     f"{shape}", y, _shape_fix(shape, y)))
+        return
+    if any(s is not None and s != t for s, t in zip(shape, y.shape[1:])):
+        raise ValueError(message(where, name, f"an array shaped like the model's output, (examples,) + {shape}",
+                                 y, _shape_fix(shape, y)))
+
+
+def _shape_fix(shape, y):
+    if None not in shape and int(np.prod(shape)) == int(np.prod(y.shape[1:])):
+        return f"Reshape it: {len(y)} examples of {shape}, e.g. y.reshape((-1,) + {shape})."
+    return "Pass the data the model was built for."
 
 
 def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss=None,
@@ -248,15 +440,33 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     time is included in the wall-clock times and also reported alone), and training
     stops early once it is at or below ``target_loss``.
 
+    It trains any Keras model that trains with ``compile``/``fit`` on the TensorFlow
+    backend: the course's dense and convolutional autoencoders (every upsampling), the
+    variational autoencoder (``loss=None``: it adds its own loss) and the sparse
+    autoencoder (``loss="mse"``, ``init_output_bias=False``). With the recipe's
+    ``init_output_bias`` (the default) the output layer's bias is first set by
+    :func:`init_output_bias`: per output value for a ``Dense`` output, per channel for
+    a convolution; a model whose output has no such bias is refused with a message
+    naming its output layer, and trains with ``init_output_bias=False``. Where XLA
+    cannot compile the model's gradients deterministically while TensorFlow's
+    deterministic ops are on (max pooling, after :func:`aecourse.training.set_seed`),
+    the loop runs without XLA and the result's ``recipe`` has ``jit_compile=False``.
+
+    The data is checked first: NaN or infinite values are refused, and so are targets
+    outside [0, 1] with a binary cross-entropy loss (0-255 images: divide by 255).
+
     Args:
         model: a Keras model (compiled or not; it is recompiled).
         x: training inputs, shaped ``(n, ...)``.
         y: training targets; ``None`` for an autoencoder (targets = inputs).
         recipe: a :class:`FastRecipe` (default ``FastRecipe()``).
-        validation_data: ``(x_val, y_val)``, or just ``x_val`` for an autoencoder.
+        validation_data: ``(x_val, y_val)`` or ``[x_val, y_val]``, or just ``x_val``
+            (or ``(x_val,)``) for an autoencoder. Carve it from the training data
+            (:func:`aecourse.data.split_validation`), never use the test set.
         target_loss: stop at the end of the first epoch whose validation loss is at
             or below this value (needs ``validation_data``).
-        loss: a Keras loss (name or object).
+        loss: a Keras loss (name or object), or ``None`` for a model that adds its
+            own loss with ``add_loss`` (such as the variational autoencoder).
         seed: seed of the shuffles.
         every: print a :class:`~aecourse.training.CompactProgress` line every this many
             epochs (0 for silence).
@@ -272,18 +482,29 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         ``recipe``.
 
     Raises:
-        TypeError: for a model, recipe or data of the wrong type, or an unknown
+        TypeError: for a model, recipe, loss or data of the wrong type, or an unknown
             recipe field.
-        ValueError: for a bad recipe, empty or mismatched data, or ``target_loss``
-            without ``validation_data``.
+        ValueError: for a bad recipe or loss name, empty, mismatched or non-finite
+            data, data that does not match the model's output, targets outside [0, 1]
+            with a binary cross-entropy loss, ``target_loss`` without
+            ``validation_data``, ``loss=None`` for a model that adds no loss, or an
+            output bias that cannot be set (see :func:`init_output_bias`).
 
     Example:
-        >>> from aecourse.models import dense_autoencoder
+        >>> from aecourse.models import conv_autoencoder, dense_autoencoder
         >>> x = np.random.default_rng(0).random((512, 16), dtype="float32")
         >>> model = dense_autoencoder(input_shape=(16,), hidden_units=(8,), latent_dim=4)
         >>> result = fit_fast(model, x, epochs=2, batch_size=128, jit_compile=False)
         >>> len(result.history["loss"]), result.recipe.batch_size
         (2, 128)
+        >>> images = np.random.default_rng(0).random((64, 8, 8, 1), dtype="float32")
+        >>> cae = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2, upsampling="nearest")
+        >>> fit_fast(cae, images, epochs=1, batch_size=32, jit_compile=False).epochs
+        1
+        >>> fit_fast(cae, images * 255, epochs=1, batch_size=32)
+        Traceback (most recent call last):
+        ...
+        ValueError: fit_fast: Expected `x` to be in [0, 1] for the binary cross-entropy loss. Received: x with values from ... to ... (dtype float32). These look like 0-255 pixel values: divide by 255 first, e.g. x = x.astype('float32') / 255.
     """
     where = "fit_fast"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
@@ -300,13 +521,23 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     recipe = dataclasses.replace(recipe, **overrides)
     every = check_int(every, "every", where=where, min_value=0)
     seed = check_int(seed, "seed", where=where, min_value=0)
+    loss, is_bce = _check_loss(loss, where)
 
+    x_original, y_original = x, (x if y is None else y)
     x = check_array(x, "x", where=where, min_ndim=2)
     y = x if y is None else check_array(y, "y", where=where, min_ndim=2)
+    y_name = "x" if y is x else "y"
     if len(y) != len(x):
         raise ValueError(message(where, "y", f"an array with as many examples as x ({len(x)})", y))
+    _check_target_shape(model, y, y_name, where)
+    if is_bce:
+        _check_unit_range(y_original, y, y_name, where, "the binary cross-entropy loss")
     if validation_data is not None:
-        x_val, y_val = _validation_arrays(validation_data, where)
+        x_val, y_val, y_val_original = _validation_arrays(validation_data, where)
+        _check_target_shape(model, y_val, "validation_data", where)
+        if is_bce:
+            _check_unit_range(y_val_original, y_val, "validation_data", where, "the binary cross-entropy loss",
+                              variable="x_val")
     if target_loss is not None:
         if validation_data is None:
             raise ValueError(message(where, "target_loss", "None when there is no validation_data",
@@ -324,14 +555,16 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     x_all = tf.constant(x)
     y_all = x_all if y is x else tf.constant(y)
 
-    @tf.function(jit_compile=recipe.jit_compile, reduce_retracing=True)
-    def run_epoch(x_all, y_all, batches):
+    def epoch_loop(x_all, y_all, batches):
         def step(i, total):
             index = batches[i]
             xb = tf.gather(x_all, index)
             yb = xb if y is x else tf.gather(y_all, index)
             with tf.GradientTape() as tape:
                 pred = model(xb, training=True)
+                if loss is None and not model.losses:  # checked while tracing, before any step runs
+                    raise ValueError(message(where, "loss", "a Keras loss, since the model adds no loss of "
+                                             "its own", None, "Pass loss='binary_crossentropy' or 'mse'."))
                 value = model.compute_loss(x=xb, y=yb, y_pred=pred, training=True)
             grads = tape.gradient(value, model.trainable_variables)
             optimizer.apply(grads, model.trainable_variables)
@@ -340,6 +573,8 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         n = tf.shape(batches)[0]
         _, total = tf.while_loop(lambda i, _: i < n, step, (tf.constant(0), tf.constant(0.0)))
         return total / tf.cast(n, tf.float32)
+
+    run_epoch = tf.function(epoch_loop, jit_compile=recipe.jit_compile, reduce_retracing=True)
 
     @tf.function(reduce_retracing=True)
     def val_loss_of(xb, yb):
@@ -365,7 +600,18 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     for epoch in range(recipe.epochs):
         order = rng.permutation(len(x))[: steps * recipe.batch_size].reshape(steps, recipe.batch_size)
         began = time.perf_counter()
-        logs = {"loss": float(run_epoch(x_all, y_all, tf.constant(order.astype("int32"))))}
+        batches = tf.constant(order.astype("int32"))
+        try:
+            logs = {"loss": float(run_epoch(x_all, y_all, batches))}
+        except tf.errors.UnimplementedError as error:
+            # With TensorFlow's deterministic ops on (set_seed), XLA refuses some gradients
+            # (max pooling's among them) before running anything: run without XLA, and say
+            # so in the result's recipe.
+            if epoch or not recipe.jit_compile or "deterministic" not in str(error):
+                raise
+            recipe = dataclasses.replace(recipe, jit_compile=False)
+            run_epoch = tf.function(epoch_loop, jit_compile=False, reduce_retracing=True)
+            logs = {"loss": float(run_epoch(x_all, y_all, batches))}
         epoch_seconds.append(time.perf_counter() - began)
         if validation_data is not None:
             began = time.perf_counter()

@@ -8,7 +8,9 @@ import keras
 import numpy as np
 import pytest
 
-from aecourse.models import dense_autoencoder
+from aecourse.models import conv_autoencoder, dense_autoencoder
+from aecourse.sae import sparse_autoencoder
+from aecourse.vae import variational_autoencoder
 from aecourse.fast import FastRecipe, fit_fast, init_output_bias
 from aecourse.training import FitResult, set_seed
 
@@ -114,9 +116,10 @@ def test_init_output_bias_rejects_bad_input(x):
         init_output_bias(small_model(output_activation="relu"), x)
     with pytest.raises(ValueError, match=r"with 12 values per example.*Received: x=array of shape \(256, 5\)"):
         init_output_bias(small_model(), x[:, :5])
-    conv_like = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Conv2D(1, 3, padding="same")], name="conv")
-    with pytest.raises(ValueError, match="output comes from a Dense layer.*Received: model='conv'"):
-        init_output_bias(conv_like, np.zeros((2, 4, 4, 1)))
+    pooled = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.MaxPooling2D(1, name="pool")], name="pool")
+    with pytest.raises(ValueError, match="Received: model='pool'. Its output comes from layer 'pool' "
+                                         r"\(MaxPooling2D\), which has no bias to set. .*init_output_bias=False"):
+        init_output_bias(pooled, np.zeros((2, 4, 4, 1)))
 
 
 # -------------------------------------------------------------------- fit_fast
@@ -204,8 +207,250 @@ def test_fit_fast_rejects_bad_input(x):
         fit_fast(model, x[0])
     with pytest.raises(ValueError, match="Expected `every` to be an integer >= 0. Received: every=-1."):
         fit_fast(model, x, every=-1)
-    with pytest.raises(ValueError, match=r"Expected `validation_data` to be \(x_val, y_val\) or x_val. "
-                                         r"Received: validation_data=\(array of shape \(256, 12\)"):
+    with pytest.raises(ValueError, match=r"Expected `validation_data` to be \(x_val, y_val\), \[x_val, y_val\], "
+                                         r"\(x_val,\) or x_val. Received: validation_data=\(array of shape "
+                                         r"\(256, 12\).*A third entry \(sample weights\) is not supported."):
         fit_fast(model, x, validation_data=(x, x, x))
     with pytest.raises(ValueError, match="Expected `n_examples` to be at least one batch"):
         fit_fast(model, x[:100])
+
+
+# ------------------------------------------------- convolutional and other models
+
+
+def images(shape=(8, 8, 2), n=64, seed=3):
+    """Images in [0, 1] whose channels have clearly different means."""
+    rng = np.random.default_rng(seed)
+    out = rng.random((n,) + shape, dtype=np.float32)
+    out[..., 0] *= 0.3
+    return out
+
+
+def zero_kernels(model):
+    for weight in model.weights:
+        if weight.path.endswith("kernel"):
+            weight.assign(np.zeros(weight.shape, dtype="float32"))
+
+
+@pytest.mark.parametrize("upsampling, shape, kernel_size", [
+    ("transpose", (8, 8, 2), 3),
+    ("transpose", (6, 9, 2), 4),  # the builder crops after the transposed convolution
+    ("nearest", (7, 9, 2), 3),    # zero padding before the last convolution
+    ("bilinear", (8, 8, 2), 3),
+])
+def test_init_output_bias_conv_is_one_bias_per_channel(upsampling, shape, kernel_size):
+    x = images(shape)
+    set_seed(0)
+    model = conv_autoencoder(shape, filters=(4,), latent_dim=2, upsampling=upsampling, kernel_size=kernel_size)
+    layer = init_output_bias(model, x)
+    assert layer.name in ("decoder_upconv_1", "decoder_conv_1") and layer.bias.shape == (2,)
+    channel_mean = x.reshape(-1, 2).astype("float64").mean(axis=0)
+    np.testing.assert_allclose(layer.bias.numpy(), np.log(channel_mean / (1 - channel_mean)), rtol=1e-5)
+    # with every kernel at zero, the model outputs each channel's mean at every pixel
+    zero_kernels(model)
+    out = model.predict(x[:2], verbose=0)
+    np.testing.assert_allclose(out, np.broadcast_to(channel_mean, out.shape), rtol=1e-5)
+
+
+def test_init_output_bias_conv_linear_output_and_activation_layer():
+    x = images((8, 8, 2))
+    linear = conv_autoencoder((8, 8, 2), filters=(4,), latent_dim=2, output_activation=None)
+    np.testing.assert_allclose(init_output_bias(linear, x).bias.numpy(), x.reshape(-1, 2).mean(axis=0),
+                               rtol=1e-5)
+    # a linear convolution followed by an Activation layer: the activation that counts is the layer's
+    model = keras.Sequential([keras.Input((8, 8, 2)), keras.layers.Conv2D(2, 3, padding="same", name="out"),
+                              keras.layers.Activation("sigmoid", name="squash")], name="seq")
+    m = x.reshape(-1, 2).mean(axis=0)
+    np.testing.assert_allclose(init_output_bias(model, x).bias.numpy(), np.log(m / (1 - m)), rtol=1e-4)
+
+
+def test_init_output_bias_refuses_what_it_cannot_set_and_names_the_layer():
+    x = images((8, 8, 2))
+    no_bias = keras.Sequential([keras.Input((8, 8, 2)),
+                                keras.layers.Conv2D(2, 3, padding="same", use_bias=False, name="out")], name="nb")
+    with pytest.raises(ValueError, match=r"Its output layer 'out' has no bias \(use_bias=False\). "
+                                         "Train it with init_output_bias=False."):
+        init_output_bias(no_bias, x)
+    relu = conv_autoencoder((8, 8, 2), filters=(4,), latent_dim=2, output_activation="relu")
+    with pytest.raises(ValueError, match="layer 'decoder_upconv_1' has 'relu'.*init_output_bias=False"):
+        init_output_bias(relu, x)
+    sae = sparse_autoencoder((6,), latent_dim=12, k=2, seed=0)
+    with pytest.raises(ValueError, match=r"Its output comes from layer 'topk' \(TopK\), which has no bias to set. "
+                                         "Train it with init_output_bias=False."):
+        init_output_bias(sae, np.zeros((4, 6), "float32"))
+    model = conv_autoencoder((8, 8, 2), filters=(4,), latent_dim=2)
+    with pytest.raises(ValueError, match=r"Expected `x` to be images with 2 channel\(s\), the output channels of "
+                                         r"layer 'decoder_upconv_1' \(Conv2DTranspose\), which outputs \(8, 8, 2\) "
+                                         r"per example. Received: x=array of shape \(64, 8, 8, 1\)"):
+        init_output_bias(model, x[..., :1])
+    with pytest.raises(ValueError, match=r"Expected `x` to be in \[0, 1\] for the model's sigmoid output. "
+                                         r"Received: x with values from 0 to \d+ \(dtype uint8\). .*divide by 255"):
+        init_output_bias(model, (x * 255).astype("uint8"))
+
+
+def test_init_output_bias_vae_decoder_behind_its_loss_layer():
+    x = images((8, 8, 1))
+    model = variational_autoencoder((8, 8, 1), latent_dim=2, architecture="conv", filters=(4,), seed=0)
+    layer = init_output_bias(model, x)
+    assert layer.name == "decoder_upconv_1"
+    assert layer.bias.numpy()[0] == pytest.approx(float(np.log(x.mean() / (1 - x.mean()))), rel=1e-5)
+
+
+@pytest.mark.parametrize("upsampling, jit_compile", [("transpose", True), ("nearest", False),
+                                                     ("bilinear", False)])
+def test_fit_fast_trains_conv_autoencoders(tmp_path, upsampling, jit_compile):
+    x = images((8, 8, 2), n=128)
+    set_seed(0)
+    model = conv_autoencoder((8, 8, 2), filters=(4, 8), latent_dim=3, upsampling=upsampling)
+    result = fit_fast(model, x, epochs=3, batch_size=32, validation_data=x[:32], jit_compile=jit_compile)
+    logs = result.history
+    assert len(logs["loss"]) == 3 and logs["loss"][-1] < logs["loss"][0]
+    assert logs["val_loss"][-1] == pytest.approx(model.evaluate(x[:32], x[:32], verbose=0), rel=1e-5)
+    path = tmp_path / "cae.keras"
+    model.save(path)
+    again = keras.saving.load_model(path)
+    np.testing.assert_allclose(again.predict(x[:4], verbose=0), model.predict(x[:4], verbose=0), rtol=1e-6)
+
+
+def test_fit_fast_conv_full_batch_matches_keras_fit():
+    """The same contract as for dense models: one batch per epoch takes model.fit's Adam steps."""
+    x = images((8, 8, 1), n=64)
+    recipe = FastRecipe(batch_size=len(x), epochs=3, learning_rate=0.01, init_output_bias=False,
+                        jit_compile=False)
+    set_seed(0)
+    ours = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    start = [w.numpy() for w in ours.weights]
+    fit_fast(ours, x, recipe=recipe)
+    theirs = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    theirs.set_weights(start)
+    theirs.compile(optimizer=recipe.optimizer(1), loss="binary_crossentropy")
+    theirs.fit(x, x, batch_size=len(x), epochs=3, shuffle=False, verbose=0)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_fit_fast_vae_with_its_own_loss():
+    x = images((8, 8, 1), n=64)
+    set_seed(0)
+    model = variational_autoencoder((8, 8, 1), latent_dim=2, architecture="conv", filters=(4,), seed=0)
+    result = fit_fast(model, x, loss=None, epochs=2, batch_size=32, validation_data=(x[:32],), jit_compile=False)
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    assert result.history["val_loss"][-1] > 0  # nats per example: the negative ELBO, not a mean per pixel
+    with pytest.raises(ValueError, match="Expected `loss` to be a Keras loss, since the model adds no loss of its "
+                                         "own. Received: loss=None. Pass loss='binary_crossentropy' or 'mse'."):
+        fit_fast(small_model(), np.random.default_rng(0).random((64, 12), dtype="float32"), loss=None,
+                 epochs=1, batch_size=32, jit_compile=False)
+
+
+def test_fit_fast_sparse_autoencoder():
+    acts = np.random.default_rng(0).normal(size=(128, 6)).astype("float32")
+    sae = sparse_autoencoder((6,), latent_dim=12, k=2, seed=0)
+    with pytest.raises(ValueError, match=r"layer 'topk' \(TopK\).*init_output_bias=False"):
+        fit_fast(sae, acts, loss="mse", epochs=1, batch_size=32)
+    result = fit_fast(sae, acts, loss="mse", epochs=2, batch_size=32, init_output_bias=False, jit_compile=False)
+    assert result.epochs == 2 and np.isfinite(result.history["loss"]).all()
+    with pytest.raises(ValueError, match=r"Expected `x` to be in \[0, 1\] for the binary cross-entropy loss.*"
+                                         "Scale the data into"):
+        fit_fast(sae, acts, init_output_bias=False)
+
+
+@pytest.mark.parametrize("bad, fix", [
+    ("uint8", re.escape("divide by 255 first, e.g. x = x.astype('float32') / 255.")),
+    ("float255", "divide by 255 first"),
+    ("signed", r"Scale the data into \[0, 1\], or use a loss such as 'mse' with a linear output."),
+])
+def test_fit_fast_refuses_data_outside_0_1_with_bce(bad, fix):
+    x = images((8, 8, 1), n=64)
+    data = {"uint8": (x * 255).astype("uint8"), "float255": x * 255, "signed": x * 2 - 1}[bad]
+    model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    with pytest.raises(ValueError, match=r"^fit_fast: Expected `x` to be in \[0, 1\] for the binary cross-entropy "
+                                         r"loss. Received: x with values from .*" + fix):
+        fit_fast(model, data, epochs=1, batch_size=32)
+    with pytest.raises(ValueError, match=r"Expected `validation_data` to be in \[0, 1\].*"
+                                         + fix.replace("x\\ =\\ x", "x_val\\ =\\ x_val")):
+        fit_fast(model, x, validation_data=data, epochs=1, batch_size=32)
+    with pytest.raises(ValueError, match=r"Expected `x` to be in \[0, 1\] for the binary cross-entropy"):
+        fit_fast(model, data, epochs=1, batch_size=32, loss=keras.losses.BinaryCrossentropy())
+
+
+def test_fit_fast_refuses_nan_and_inf():
+    x = images((8, 8, 1), n=64)
+    model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    bad = x.copy()
+    bad[3, 2, 2, 0] = np.nan
+    with pytest.raises(ValueError, match=r"Expected `x` to be an array of finite numbers.*1 NaN"):
+        fit_fast(model, bad, epochs=1, batch_size=32)
+    bad[3, 2, 2, 0] = np.inf
+    with pytest.raises(ValueError, match=r"Expected `validation_data\[1\]` to be an array of finite numbers"):
+        fit_fast(model, x, validation_data=(x[:8], bad[:8]), epochs=1, batch_size=32)
+
+
+def test_fit_fast_validation_data_as_a_list_or_a_one_tuple():
+    x = images((8, 8, 1), n=64)
+    losses = []
+    for validation in ((x[:16], x[:16]), [x[:16], x[:16]], (x[:16],), [x[:16]], x[:16]):
+        set_seed(0)
+        model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+        losses.append(fit_fast(model, x, validation_data=validation, epochs=1, batch_size=32,
+                               jit_compile=False).history["val_loss"])
+    assert all(v == losses[0] for v in losses)
+
+
+def test_fit_fast_explains_a_bad_loss_and_a_wrong_shape():
+    x = images((8, 8, 1), n=64)
+    model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    with pytest.raises(ValueError) as info:
+        fit_fast(model, x, loss="bogus")
+    assert str(info.value) == ("fit_fast: Expected `loss` to be a Keras loss name such as 'binary_crossentropy' "
+                               "or 'mse', a loss object, or None for a model that adds its own loss. "
+                               "Received: loss='bogus'.")
+    with pytest.raises(TypeError, match="Expected `loss` to be a Keras loss name.*Received: loss=3."):
+        fit_fast(model, x, loss=3)
+    with pytest.raises(ValueError, match=r"Expected `x` to be an array shaped like the model's output, "
+                                         r"\(examples,\) \+ \(8, 8, 1\). Received: x=array of shape \(64, 64\).*"
+                                         r"Reshape it"):
+        fit_fast(model, x.reshape(64, 64))
+    with pytest.raises(ValueError, match=r"Expected `validation_data` to be an array shaped like the model's "
+                                         r"output, \(examples,\) \+ \(8, 8, 1\)"):
+        fit_fast(model, x, validation_data=x[:8, :4])
+
+
+def test_fit_fast_without_xla_where_deterministic_ops_forbid_it():
+    """set_seed turns TensorFlow's deterministic ops on; XLA has no deterministic max-pooling
+    gradient, so the loop runs without XLA and the result's recipe says so."""
+    x = images((8, 8, 1), n=64)
+    set_seed(0)  # deterministic=True
+    model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)
+    result = fit_fast(model, x, epochs=2, batch_size=32, jit_compile=True)
+    assert result.recipe.jit_compile is False and result.epochs == 2
+    set_seed(0)
+    again = fit_fast(conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2), x, epochs=2, batch_size=32,
+                     jit_compile=False)
+    assert again.history["loss"] == result.history["loss"]
+    # a dense model compiles with XLA as asked
+    assert fit_fast(small_model(), np.random.default_rng(0).random((64, 12), dtype="float32"), epochs=1,
+                    batch_size=32).recipe.jit_compile is True
+
+
+def test_fit_fast_compiles_a_conv_autoencoder_with_xla_without_deterministic_ops():
+    """Without set_seed's deterministic ops, the conv autoencoder's loop is compiled with XLA.
+
+    Determinism cannot be switched off inside a process, hence a fresh interpreter.
+    """
+    import subprocess
+    import sys
+
+    code = (
+        "import aecourse; aecourse.quiet_tensorflow()\n"
+        "import keras, numpy as np\n"
+        "from aecourse.fast import fit_fast\n"
+        "from aecourse.models import conv_autoencoder\n"
+        "keras.utils.set_random_seed(0)\n"
+        "x = np.random.default_rng(0).random((64, 8, 8, 1), dtype='float32')\n"
+        "model = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2)\n"
+        "result = fit_fast(model, x, epochs=2, batch_size=32, validation_data=x[:16])\n"
+        "print(result.recipe.jit_compile, result.history['loss'][-1] < result.history['loss'][0])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["True", "True"]
