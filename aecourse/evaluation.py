@@ -35,7 +35,8 @@ import numpy as np
 
 from aecourse import losses
 from aecourse.data import split_validation
-from aecourse.validation import check_array, check_callable, check_instance, check_int, check_one_of, message
+from aecourse.validation import (check_array, check_callable, check_float, check_instance, check_int, check_loss,
+                                 check_one_of, check_same_scale, check_values, message)
 
 __all__ = [
     "reconstruction_metrics",
@@ -72,8 +73,10 @@ def reconstruction_metrics(x_true, x_pred, *, data_range=1.0):
         ``{"bce": ..., "bce_above_floor": ..., "mse": ..., "psnr": ...}``, floats.
 
     Raises:
-        ValueError: as :func:`aecourse.losses.mse` (shapes differ, empty, NaN or inf).
-        TypeError: for non-numeric arrays.
+        ValueError: as :func:`aecourse.losses.mse` and :func:`aecourse.losses.psnr`
+            (shapes differ, empty, NaN or inf, 8-bit images next to [0, 1] data, data
+            spanning more than ``data_range``), or a ``data_range`` that is not > 0.
+        TypeError: for non-numeric arrays or a non-numeric ``data_range``.
 
     Example:
         >>> x = np.array([[0.0, 0.5, 1.0]])
@@ -81,10 +84,15 @@ def reconstruction_metrics(x_true, x_pred, *, data_range=1.0):
         >>> {name: round(value, 4) for name, value in metrics.items()}
         {'bce': 0.3013, 'bce_above_floor': 0.0702, 'mse': 0.0067, 'psnr': 21.7609}
     """
-    mse = losses.mse(x_true, x_pred)
-    psnr = losses.psnr(x_true, x_pred, data_range=data_range)
-    a, b = np.asarray(x_true), np.asarray(x_pred)
-    if min(a.min(), b.min()) >= 0 and max(a.max(), b.max()) <= 1:
+    where = "reconstruction_metrics"
+    data_range = check_float(data_range, "data_range", where=where, min_value=0, min_inclusive=False,
+                             fix="Use 1.0 for images in [0, 1], 255 for 8-bit images.")
+    a, a_range, b, b_range = losses._pair(x_true, x_pred, where)
+    losses._check_span(a, a_range, data_range, where)
+    check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where=where)
+    mse = losses.mse(a, b)
+    psnr = losses.psnr(a, b, data_range=data_range)
+    if min(a_range[0], b_range[0]) >= 0 and max(a_range[1], b_range[1]) <= 1:
         bce = losses.bce(a, b)
         above = bce - losses.bce_floor(a)
     else:
@@ -198,8 +206,10 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
         A :class:`FitScore`.
 
     Raises:
-        TypeError: for a model or recipe of the wrong type, or non-numeric data.
-        ValueError: for data of mismatched lengths or shapes, or a bad
+        TypeError: for a model, recipe or loss of the wrong type, or non-numeric data.
+        ValueError: for data of mismatched lengths or shapes, NaN or infinite values,
+            targets outside [0, 1] with a binary cross-entropy loss (8-bit images:
+            divide by 255), a loss name Keras does not know, or a bad
             ``validation_size``.
 
     Example:
@@ -215,7 +225,7 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
     import keras
 
     from aecourse.fast import FastRecipe, fit_fast
-    from aecourse.training import KerasRecipe, train
+    from aecourse.training import KerasRecipe, _needs_unit_targets, train
 
     where = "fit_and_score"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
@@ -231,6 +241,12 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
             raise ValueError(message(where, name, f"one target per input ({len(x)})", y))
     seed = check_int(seed, "seed", where=where, min_value=0)
     every = check_int(every, "every", where=where, min_value=0)
+    check_loss(loss, "loss", where=where)
+    if _needs_unit_targets(loss):
+        for name, y in (("y_train", y_train), ("y_test", y_test)):
+            check_values(y, "x_train" if y is x_train else "x_test" if y is x_test else name, where=where,
+                         min_value=0, max_value=1,
+                         fix="Binary cross-entropy needs targets in [0, 1]: scale the data, or pass loss='mse'.")
     if isinstance(validation_size, (int, np.integer)) and not isinstance(validation_size, bool) \
             and validation_size == 0:
         validation = None
@@ -299,6 +315,27 @@ class SeedResults:
     name: str
     seeds: tuple
     values: dict
+
+    def __post_init__(self):
+        where = "SeedResults"
+        check_instance(self.name, "name", str, where=where, expected="a string")
+        if isinstance(self.seeds, (str, bytes)) or not hasattr(self.seeds, "__iter__"):
+            raise TypeError(message(where, "seeds", "a sequence of integers such as (0, 1, 2)", self.seeds))
+        seeds = tuple(check_int(s, "seeds", where=where, min_value=0) for s in self.seeds)
+        check_instance(self.values, "values", Mapping, where=where, expected="a dict {metric: one value per seed}")
+        values = {}
+        for metric, row in self.values.items():
+            if isinstance(row, (str, bytes)) or not hasattr(row, "__iter__"):
+                raise TypeError(message(where, "values", "a dict {metric: one value per seed}", f"{metric}={row!r}"))
+            row = tuple(row)
+            if len(row) != len(seeds):
+                raise ValueError(message(where, "values", f"one value per seed ({len(seeds)}) for every metric",
+                                         f"{metric} with {len(row)} values"))
+            if not all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in row):
+                raise TypeError(message(where, "values", "numbers", f"{metric}={row!r}"))
+            values[str(metric)] = row
+        object.__setattr__(self, "seeds", seeds)
+        object.__setattr__(self, "values", values)
 
     @property
     def metrics(self):

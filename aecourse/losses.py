@@ -96,6 +96,17 @@ def _unit_interval(array, value_range, name, func, fix):
     check_values(array, name, where=func, min_value=0, max_value=1, fix=fix, value_range_=value_range)
 
 
+def _check_span(a, a_range, data_range, func):
+    """PSNR's ``data_range`` is the span of the values the data can take: the data cannot span more."""
+    span = a_range[1] - a_range[0]
+    if span > data_range * (1 + 1e-6):
+        fix = (f"{BYTES_HINT} Or pass data_range=255." if a_range[0] >= 0 and 1 < a_range[1] <= 255
+               and np.all(np.mod(a, 1) == 0)
+               else f"Pass data_range={span:g} or more: the span of the values the data can take.")
+        raise ValueError(message(func, "x_true", f"data spanning at most data_range={data_range:g}", a, fix,
+                                 received=f"{_shown_range(a, a_range)}, a span of {span:g}"))
+
+
 _TARGET_FIX = "Scale the data to [0, 1] first, or use mse for real-valued data."
 _PREDICTION_FIX = "If these are logits, apply a sigmoid first (or use an output layer with a sigmoid)."
 
@@ -301,13 +312,7 @@ def psnr(x_true, x_pred, *, data_range=1.0, per_example=False):
                              fix="Use 1.0 for images in [0, 1], 255 for 8-bit images.")
     a, a_range, b, b_range = _pair(x_true, x_pred, "psnr")
     per_example = _check_per_example(per_example, a, "psnr")
-    span = a_range[1] - a_range[0]
-    if span > data_range * (1 + 1e-6):
-        fix = (f"{BYTES_HINT} Or pass data_range=255." if a_range[0] >= 0 and 1 < a_range[1] <= 255
-               and np.all(np.mod(a, 1) == 0)
-               else f"Pass data_range={span:g} or more: the span of the values the data can take.")
-        raise ValueError(message("psnr", "x_true", f"data spanning at most data_range={data_range:g}", a, fix,
-                                 received=f"{_shown_range(a, a_range)}, a span of {span:g}"))
+    _check_span(a, a_range, data_range, "psnr")
     check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where="psnr")
     error = _reduce(_row_sums(_squared_error, a, b), a, per_example)
     with np.errstate(divide="ignore"):

@@ -683,11 +683,12 @@ def _whole_numbers(array):
 
 
 def check_same_scale(a, a_range, b, b_range, names, *, where):
-    """Reject two arrays on different scales: one in [0, 1], the other 8-bit (0-255).
+    """Reject two arrays on different scales: one in [0, 1], the other 8-bit images (0-255).
 
-    ``mse(x_uint8, model.predict(x))`` is a number, but a meaningless one. Nothing is
-    computed unless one array lies in [0, 1] while the other exceeds 1; then the other
-    is rejected if it holds only whole numbers from 0 to 255.
+    ``mse(x_uint8, model.predict(x))`` is a number, but a meaningless one. An array of
+    an integer dtype with values from 0 to 255, above 1, next to an array in [0, 1] is
+    rejected; floats are left alone (real-valued data may hold whole numbers), which
+    costs nothing beyond the two ranges already computed.
 
     Args:
         a: the first array.
@@ -709,7 +710,8 @@ def check_same_scale(a, a_range, b, b_range, names, *, where):
     """
     for (x, (lo, hi), name), (other_range, other) in (((a, a_range, names[0]), (b_range, names[1])),
                                                      ((b, b_range, names[1]), (a_range, names[0]))):
-        if 0.0 <= other_range[0] and other_range[1] <= 1.0 and _looks_like_bytes(x, lo, hi):
+        if (np.issubdtype(x.dtype, np.integer) and 0.0 <= other_range[0] and other_range[1] <= 1.0
+                and _looks_like_bytes(x, lo, hi)):
             raise ValueError(message(where, name, f"values on the scale of {other} (in [0, 1])", x, BYTES_HINT,
                                      received=_range_text(x, lo, hi)))
 

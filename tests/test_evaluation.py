@@ -52,7 +52,7 @@ def test_reconstruction_metrics_psnr_range_and_values_outside_the_unit_interval(
     linear = reconstruction_metrics(x, y * 1.5 - 0.2)  # a linear output leaves [0, 1]: BCE is undefined
     assert math.isnan(linear["bce"]) and math.isnan(linear["bce_above_floor"])
     assert linear["mse"] == pytest.approx(np.mean((x - (y * 1.5 - 0.2)) ** 2))
-    with pytest.raises(ValueError, match="x_true has shape \\(4, 6\\) but x_pred has shape \\(4, 5\\)"):
+    with pytest.raises(ValueError, match=r"^reconstruction_metrics: Expected `x_pred` to be an array of the shape of x_true, \(4, 6\)"):
         reconstruction_metrics(x, y[:, :5])
 
 
@@ -297,3 +297,44 @@ def test_verdict_is_frozen():
 def test_rank_rejects_bad_input(args, kwargs, error, text):
     with pytest.raises(error, match="^rank: .*" + text):
         rank(*args, **kwargs)
+
+
+def test_reconstruction_metrics_refuse_8_bit_images_next_to_unit_data():
+    x8 = (RNG.random((4, 6)) * 255).astype(np.uint8)
+    with pytest.raises(ValueError, match=r"^reconstruction_metrics: Expected `x_true` to be data spanning at most "
+                                         r"data_range=1\. .*divide by 255 first.* Or pass data_range=255\."):
+        reconstruction_metrics(x8, RNG.random((4, 6)))
+    with pytest.raises(ValueError, match=r"^reconstruction_metrics: Expected `x_pred` to be values on the scale of x_true"):
+        reconstruction_metrics(RNG.random((4, 6)), x8, data_range=255)
+    with pytest.raises(TypeError, match=r"^reconstruction_metrics: Expected `data_range` to be a finite number > 0"):
+        reconstruction_metrics(RNG.random((4, 6)), RNG.random((4, 6)), data_range="1")
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    ({"loss": "bogus"}, ValueError, r"^fit_and_score: Expected `loss` to be a Keras loss: .* Received: loss='bogus'\.$"),
+    ({"loss": 3}, TypeError, r"^fit_and_score: Expected `loss` to be a Keras loss"),
+    ({"x_train": (X[:40] * 255).round().astype(np.uint8)}, ValueError,
+     r"^fit_and_score: Expected `x_train` to be values in \[0, 1\]\. .*divide by 255 first"),
+    ({"x_train": np.where(X[:40] > 0.99, np.nan, X[:40])}, ValueError,
+     r"^fit_and_score: Expected `x_train` to be an array of finite numbers"),
+])
+def test_fit_and_score_checks_the_loss_and_the_data_before_training(kwargs, error, text):
+    arguments = dict(model=small_model(), x_train=X[:40], x_test=X[40:], recipe=KerasRecipe(epochs=1))
+    arguments.update(kwargs)
+    with pytest.raises(error, match=text):
+        fit_and_score(arguments.pop("model"), arguments.pop("x_train"), arguments.pop("x_test"), **arguments)
+
+
+@pytest.mark.parametrize("args, error, text", [
+    (("m", (0, 1), {"mse": (0.1,)}), ValueError, r"Expected `values` to be one value per seed \(2\) for every metric\. "
+                                                 r"Received: values='mse with 1 values'"),
+    (("m", (0, -1), {"mse": (0.1, 0.2)}), ValueError, r"Expected `seeds` to be an integer >= 0"),
+    (("m", 3, {"mse": (0.1,)}), TypeError, r"Expected `seeds` to be a sequence of integers"),
+    ((3, (0,), {"mse": (0.1,)}), TypeError, r"Expected `name` to be a string"),
+    (("m", (0,), {"mse": ("a",)}), TypeError, r"Expected `values` to be numbers"),
+    (("m", (0,), [0.1]), TypeError, r"Expected `values` to be a dict"),
+])
+def test_seed_results_check_what_they_hold(args, error, text):
+    with pytest.raises(error, match="^SeedResults: " + text):
+        SeedResults(*args)
+    assert SeedResults("m", [np.int64(0), 1], {"mse": [0.1, np.float32(0.2)]}).seeds == (0, 1)
