@@ -633,8 +633,8 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
     """Check the values of a numeric array: finite, within ``[min_value, max_value]``.
 
     One ``min`` and one ``max`` over the data (:func:`value_range`); anything more is
-    computed only once an error is certain. When the range is [0, 1] and the values
-    look like 8-bit images (0 to 255), the message says to divide by 255.
+    computed only once an error is certain. When values above ``max_value`` look like
+    8-bit images (whole numbers from 0 to 255), the message says to divide by 255.
 
     Args:
         array: a non-empty NumPy array of numbers.
@@ -672,7 +672,7 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
     if too_low or too_high:
         if expected is None:
             expected = _range_phrase("values", min_value, max_value)
-        if images and min_value == 0 and max_value == 1 and _looks_like_bytes(array, low, high):
+        if images and too_high and max_value < 255 and _looks_like_bytes(array, low, high):
             fix = BYTES_HINT
         raise ValueError(message(where, name, expected, array, fix, received=_range_text(array, low, high)))
     return low, high

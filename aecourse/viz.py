@@ -17,7 +17,14 @@ The helpers follow one contract, that of scikit-learn's display objects
 
 No helper calls ``plt.show()`` or changes global settings (rcParams). Images may be
 passed flat (``(n, 784)``, any perfect square, or with ``image_shape=``) or
-image-shaped (``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)``).
+image-shaped (``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)``); a single image
+``(h, w, 1)`` or ``(h, w, 3)`` is drawn as one image (a batch of one).
+
+Images are shown on a fixed 0..1 scale. Values a little outside it (the output of a
+linear layer) are shown saturated; values far outside it (below -0.5 or above 1.5:
+0-255 images, standardised data) and NaN are refused with the fix (divide by 255,
+:func:`to_unit_range`, or ``vmin=``/``vmax=`` for another scale). The check is one
+``min`` and one ``max`` over the images shown.
 
 Example:
     >>> display = plot_images(np.random.default_rng(0).random((6, 784)), ncols=3)
@@ -32,7 +39,10 @@ import math
 
 import numpy as np
 
-from aecourse.validation import check_instance, message
+import numbers
+
+from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_int_sequence,
+                                 check_names, check_one_image_or_batch, check_values, message)
 
 __all__ = [
     "as_images",
@@ -329,7 +339,8 @@ def as_images(x, image_shape=None) -> np.ndarray:
     """Turn a batch of flat or image-shaped arrays into ``(n, h, w)`` or ``(n, h, w, 3)``.
 
     Args:
-        x: array of shape ``(n, d)``, ``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)``.
+        x: array of shape ``(n, d)``, ``(n, h, w)``, ``(n, h, w, 1)`` or ``(n, h, w, 3)``,
+            or one image ``(h, w, 1)`` or ``(h, w, 3)`` (read as a batch of one).
         image_shape: ``(h, w)`` or ``(h, w, c)`` for flat input whose length is not a
             perfect square (or to override the square guess).
 
@@ -337,41 +348,100 @@ def as_images(x, image_shape=None) -> np.ndarray:
         A float array ready for ``imshow``.
 
     Raises:
+        TypeError: if ``x`` does not hold numbers, or ``image_shape`` is not integers.
         ValueError: if the shape cannot be read as a batch of images.
 
     Example:
         >>> as_images(np.zeros((3, 784))).shape
         (3, 28, 28)
+        >>> as_images(np.zeros((28, 28, 1))).shape  # one image: a batch of one
+        (1, 28, 28)
     """
-    x = np.asarray(x)
-    if x.dtype == object or not np.issubdtype(x.dtype, np.number):
-        raise TypeError(f"expected a numeric array of images, received dtype {x.dtype}")
+    return _as_images(x, image_shape, "as_images", "x").astype(np.float32, copy=False)
+
+
+_IMAGE_SHAPES = "(n, d), (n, h, w), (n, h, w, 1) or (n, h, w, 3), or one image (h, w, 1) or (h, w, 3)"
+
+
+def _as_images(x, image_shape, where, name):
+    x = check_array(x, name, where=where, min_ndim=0, dtype=None, finite=False, min_length=0)
+    if x.dtype == np.bool_:
+        x = x.astype(np.float32)
     if image_shape is not None:
-        image_shape = tuple(int(s) for s in image_shape)
+        image_shape = check_int_sequence(image_shape, "image_shape", where=where, min_value=1, allow_empty=False,
+                                         allow_scalar=False, example="(28, 28) or (32, 32, 3)")
+        if len(image_shape) not in (2, 3) or (len(image_shape) == 3 and image_shape[2] not in (1, 3)):
+            raise ValueError(message(where, "image_shape", "(h, w), (h, w, 1) or (h, w, 3)", image_shape))
         if x.ndim < 1 or math.prod(x.shape[1:]) != math.prod(image_shape):
-            raise ValueError(
-                f"cannot reshape a batch of shape {x.shape} to images of shape {image_shape}: "
-                f"each item has {math.prod(x.shape[1:]) if x.ndim else 0} values, the image shape needs "
-                f"{math.prod(image_shape)}"
-            )
+            each = math.prod(x.shape[1:]) if x.ndim else 0
+            raise ValueError(message(where, name, f"a batch of items of {math.prod(image_shape)} values, to reshape to "
+                                     f"images of shape {image_shape}", x,
+                                     f"Each item has {each} values: check image_shape, or pass the batch axis first."))
         x = x.reshape((x.shape[0],) + image_shape)
-    elif x.ndim == 2:
-        side = math.isqrt(x.shape[1])
-        if side * side != x.shape[1]:
-            raise ValueError(
-                f"flat vectors of length {x.shape[1]} are not square images; pass image_shape=(h, w) "
-                "or (h, w, channels)"
-            )
-        x = x.reshape(x.shape[0], side, side)
+    else:
+        x = check_one_image_or_batch(x, name, where=where)
+        if x.ndim == 2:
+            side = math.isqrt(x.shape[1])
+            if side * side != x.shape[1]:
+                one = (f" For one image of shape {x.shape}, pass it as image[None] or with a channel axis, "
+                       f"image[..., None]." if x.shape[0] > 3 else "")
+                raise ValueError(message(where, name, "flat vectors whose length is a square (784 = 28 x 28), or "
+                                         "image_shape=(h, w)", x,
+                                         f"Vectors of length {x.shape[1]} are not square images: pass "
+                                         f"image_shape=(h, w) or (h, w, channels).{one}"))
+            x = x.reshape(x.shape[0], side, side)
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3):
-        return x.astype(np.float32, copy=False)
-    raise ValueError(
-        f"expected a batch of images shaped (n, d), (n, h, w), (n, h, w, 1) or (n, h, w, 3); "
-        f"received shape {x.shape}"
-    )
+        return x  # in its own dtype: the scale check names it; the plots convert to float32
+    raise ValueError(message(where, name, f"a batch of images shaped {_IMAGE_SHAPES}", x))
 
+
+def _check_scale(x, name, where, imshow_kwargs):
+    """Images must be on the 0..1 scale the plots show, up to a margin; one min and one max."""
+    if x.size == 0 or any(k in imshow_kwargs for k in ("vmin", "vmax", "norm")):
+        if x.size:
+            check_values(x, name, where=where)
+        return
+    check_values(x, name, where=where, min_value=-0.5, max_value=1.5,
+                 expected="images on the 0..1 scale the plot shows (values a little outside it are saturated)",
+                 fix="Rescale to [0, 1] (aecourse.viz.to_unit_range for weights), clip with np.clip(x, 0, 1), or "
+                     "pass vmin= and vmax= to show another scale.")
+
+
+def _check_common(where, size=None, title=None, cmap=None):
+    if size is not None:
+        check_float(size, "size", where=where, min_value=0, min_inclusive=False, fix="Use inches per image, e.g. 1.0.")
+    if title is not None:
+        check_instance(title, "title", str, where=where, expected="a string or None")
+    if cmap is not None:
+        _check_cmap(cmap, where)
+
+
+def _check_cmap(cmap, where):
+    import matplotlib
+
+    if isinstance(cmap, matplotlib.colors.Colormap):
+        return cmap
+    if not isinstance(cmap, str) or cmap not in matplotlib.colormaps:
+        raise ValueError(message(where, "cmap", "a Matplotlib colour map name such as 'gray' or 'viridis', or a "
+                                 "Colormap", cmap, "matplotlib.colormaps lists the names."))
+    return cmap
+
+
+def _check_labels(labels, n, where, what="images"):
+    if labels is None:
+        return None
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+        raise TypeError(message(where, "labels", f"a sequence of labels, one per {what[:-1]}", labels))
+    labels = list(labels)
+    for label in labels:
+        if not isinstance(label, (str, numbers.Number, np.generic)):
+            raise TypeError(message(where, "labels", "a sequence of labels (numbers or strings)", labels,
+                                    f"{label!r} is not a label."))
+    if len(labels) != n:
+        raise ValueError(message(where, "labels", f"one label per {what[:-1]} ({n})", f"{len(labels)} labels"))
+    return labels
 
 
 def to_unit_range(rows, *, keep_zero=True):
@@ -438,25 +508,27 @@ def plot_images(images, labels=None, *, ncols=10, image_shape=None, cmap="gray",
         An :class:`ImageGridDisplay`.
 
     Raises:
-        ValueError: for an empty batch, labels that do not match the images, a bad
+        ValueError: for an empty batch, values far off the 0..1 scale (0-255 images:
+            divide by 255) or NaN, labels that do not match the images, a bad
             ``ncols`` or a figure that already holds Axes.
+        TypeError: for images that are not numbers or arguments of the wrong type.
 
     Example:
         >>> display = plot_images(np.random.rand(20, 784), labels=range(20))
         >>> display.shape, display.axes[3].get_title()
         ((2, 10), '3')
     """
-    x = as_images(images, image_shape)
+    where = "plot_images"
+    x = _as_images(images, image_shape, where, "images")
     n = len(x)
     if n == 0:
-        raise ValueError("plot_images: received an empty batch; expected at least one image")
-    if labels is not None:
-        labels = list(labels)
-        if len(labels) != n:
-            raise ValueError(f"plot_images: {n} images but {len(labels)} labels")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"plot_images(ncols={ncols!r}): expected a positive integer")
-    ncols = min(int(ncols), n)
+        raise ValueError(message(where, "images", "at least one image", x))
+    _check_scale(x, "images", where, imshow_kwargs)
+    x = x.astype(np.float32, copy=False)
+    labels = _check_labels(labels, n, where)
+    ncols = check_int(ncols, "ncols", where=where, min_value=1, fix="It is the number of images per row, e.g. 10.")
+    _check_common(where, size, title, cmap)
+    ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
     fig, axes = _grid(fig, nrows, ncols, size, "plot_images")
     shown = []
@@ -493,8 +565,9 @@ def plot_reconstructions(originals, reconstructions, *, n=10, show_error=False, 
         An :class:`ImageGridDisplay` (rows: originals, reconstructions, errors).
 
     Raises:
-        ValueError: if the two batches do not have the same shape, for a bad ``n``, or
-            a figure that already holds Axes.
+        ValueError: if the two batches do not have the same shape, values are far off
+            the 0..1 scale or NaN, for a bad ``n``, or a figure that already holds Axes.
+        TypeError: for images that are not numbers or arguments of the wrong type.
 
     Example:
         >>> x = np.random.rand(5, 64)
@@ -502,18 +575,22 @@ def plot_reconstructions(originals, reconstructions, *, n=10, show_error=False, 
         >>> display.shape, display.grid[0, 0].get_ylabel()
         ((3, 5), 'original')
     """
-    a, b = np.asarray(originals), np.asarray(reconstructions)
+    where = "plot_reconstructions"
+    a = _as_images(originals, image_shape, where, "originals")
+    b = _as_images(reconstructions, image_shape, where, "reconstructions")
     if a.shape != b.shape:
-        raise ValueError(
-            f"plot_reconstructions: originals have shape {a.shape} but reconstructions have shape "
-            f"{b.shape}; pass the model's outputs for the same images"
-        )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"plot_reconstructions(n={n!r}): expected a positive integer")
-    n = min(int(n), len(a))
+        raise ValueError(message(where, "reconstructions", f"images of the shape of the originals, {a.shape}", b,
+                                 "Pass the model's outputs for the same images, e.g. model.predict(originals)."))
+    n = check_int(n, "n", where=where, min_value=1, fix="It is how many of the first images to show, e.g. 10.")
+    show_error = check_bool(show_error, "show_error", where=where)
+    _check_common(where, size, title, cmap)
+    n = min(n, len(a))
     if n == 0:
-        raise ValueError("plot_reconstructions: received an empty batch")
-    a, b = as_images(a[:n], image_shape), as_images(b[:n], image_shape)
+        raise ValueError(message(where, "originals", "at least one image", a))
+    a, b = a[:n], b[:n]
+    _check_scale(a, "originals", where, imshow_kwargs)
+    _check_scale(b, "reconstructions", where, imshow_kwargs)
+    a, b = a.astype(np.float32, copy=False), b.astype(np.float32, copy=False)
     rows = [a, b] + ([np.abs(a - b)] if show_error else [])
     fig, axes = _grid(fig, len(rows), n, size, "plot_reconstructions")
     shown = []
@@ -558,24 +635,31 @@ def plot_image_rows(rows, row_titles=None, *, n=10, image_shape=None, cmap="gray
         >>> display.shape, len(display.images)
         ((3, 6), 18)
     """
+    where = "plot_image_rows"
     if isinstance(rows, np.ndarray) or not isinstance(rows, (list, tuple)) or not rows:
-        raise TypeError(
-            "plot_image_rows: expected a list of image batches, one per row, e.g. [noisy, output, clean]; "
-            f"received {type(rows).__name__}"
-        )
-    batches = [as_images(r, image_shape) for r in rows]
+        raise TypeError(message(where, "rows", "a list of image batches, one per row, e.g. [noisy, output, clean]",
+                                rows))
+    batches = [_as_images(r, image_shape, where, f"rows[{i}]") for i, r in enumerate(rows)]
     shapes = {b.shape[1:] for b in batches}
     if len(shapes) != 1:
-        raise ValueError(f"plot_image_rows: the rows hold images of different shapes {sorted(shapes)}")
+        raise ValueError(message(where, "rows", "batches of images of one shape",
+                                 [f"images of shape {b.shape[1:]}" for b in batches]))
     if row_titles is not None:
+        if isinstance(row_titles, (str, bytes)) or not hasattr(row_titles, "__iter__"):
+            raise TypeError(message(where, "row_titles", "a list of titles, one per row", row_titles))
         row_titles = list(row_titles)
         if len(row_titles) != len(batches):
-            raise ValueError(f"plot_image_rows: {len(batches)} rows but {len(row_titles)} row titles")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"plot_image_rows(n={n!r}): expected a positive integer")
-    n = min(int(n), min(len(b) for b in batches))
+            raise ValueError(message(where, "row_titles", f"one title per row ({len(batches)})", row_titles))
+    n = check_int(n, "n", where=where, min_value=1, fix="It is how many of the first items to show, e.g. 10.")
+    _check_common(where, size, title, cmap)
+    n = min(n, min(len(b) for b in batches))
     if n == 0:
-        raise ValueError("plot_image_rows: a row is empty; expected at least one image per row")
+        raise ValueError(message(where, "rows", "at least one image in every row",
+                                 [f"{len(b)} images" for b in batches]))
+    batches = [b[:n] for b in batches]
+    for i, batch in enumerate(batches):
+        _check_scale(batch, f"rows[{i}]", where, imshow_kwargs)
+    batches = [b.astype(np.float32, copy=False) for b in batches]
     fig, axes = _grid(fig, len(batches), n, size, "plot_image_rows")
     shown = []
     for r, batch in enumerate(batches):
@@ -590,13 +674,12 @@ def plot_image_rows(rows, row_titles=None, *, n=10, image_shape=None, cmap="gray
 
 
 def _codes(codes, labels, where):
-    codes = np.asarray(codes, dtype=np.float32)
-    if codes.ndim != 2 or codes.shape[0] == 0:
-        raise ValueError(f"{where}: expected codes of shape (n_codes, latent_dim), received {codes.shape}")
+    codes = check_array(codes, "codes", where=where, min_ndim=2, dtype="float32")
+    if codes.ndim != 2 or codes.shape[1] == 0:
+        raise ValueError(message(where, "codes", "an array of shape (n_codes, latent_dim)", codes,
+                                 "Reshape feature maps with codes.reshape(len(codes), -1)."))
     if labels is not None:
-        labels = np.asarray(labels)
-        if len(labels) != len(codes):
-            raise ValueError(f"{where}: {len(codes)} codes but {len(labels)} labels")
+        labels = np.asarray(_check_labels(labels, len(codes), where, "codes"))
     return codes, labels
 
 
@@ -628,20 +711,21 @@ def plot_codes(codes, *, code_shape=None, labels=None, n=10, cmap="viridis", siz
         >>> display.images[0].get_array().shape
         (4, 8)
     """
-    codes, labels = _codes(codes, labels, "plot_codes")
+    where = "plot_codes"
+    n = check_int(n, "n", where=where, min_value=1, fix="It is how many codes to show (the first n), e.g. n=10.")
+    codes, labels = _codes(codes, labels, where)
+    _check_common(where, size, title, cmap)
     dim = codes.shape[1]
     vmin, vmax = float(codes.min()), float(codes.max())
     if code_shape is None:
         h = max(d for d in range(1, math.isqrt(dim) + 1) if dim % d == 0)
         code_shape = (h, dim // h)
+    code_shape = check_int_sequence(code_shape, "code_shape", where=where, min_value=1, allow_empty=False,
+                                    allow_scalar=False, example="(4, 8)")
     if math.prod(code_shape) != dim:
-        raise ValueError(
-            f"plot_codes(code_shape={tuple(code_shape)}): holds {math.prod(code_shape)} values, "
-            f"but the codes have {dim}"
-        )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(message("plot_codes", "n", "an integer >= 1", n))
-    count = min(int(n), len(codes))
+        raise ValueError(message(where, "code_shape", f"a shape holding the codes' {dim} values", code_shape,
+                                 f"It holds {math.prod(code_shape)}."))
+    count = min(n, len(codes))
     fig, axes = _grid(fig, 1, count, size, "plot_codes")
     shown = []
     for i in range(count):
@@ -677,6 +761,7 @@ def plot_code_heatmap(codes, labels=None, *, cmap="viridis", title=None, ax=None
         (10, 32)
     """
     codes, labels = _codes(codes, labels, "plot_code_heatmap")
+    _check_common("plot_code_heatmap", title=title, cmap=cmap)
     dim = codes.shape[1]
     ax = _axes(ax, "plot_code_heatmap", (max(4.0, 0.2 * dim + 2), 4.0))
     order = np.argsort(labels, kind="stable") if labels is not None else np.arange(len(codes))
@@ -698,17 +783,48 @@ def plot_code_heatmap(codes, labels=None, *, cmap="viridis", title=None, ax=None
 # --------------------------------------------------------------------- curves
 
 
-def plot_history(history, *, metrics=None, ax=None, logy=False, title=None, **plot_kwargs):
+def _validation_epochs(n, m, validation_freq, name, where):
+    """The epochs (1-based) at which ``m`` validation values were logged during ``n`` epochs.
+
+    Keras logs validation only at the epochs ``validation_freq`` picks: every k-th epoch
+    for an integer k (k, 2k, ...), or the listed epochs. Without ``validation_freq``, k is
+    inferred when only one k gives ``m`` values in ``n`` epochs.
+    """
+    if validation_freq is None:
+        candidates = [k for k in range(1, n + 1) if n // k == m]
+        if m > n or len(candidates) != 1:
+            raise ValueError(message(where, "history", f"as many {name} values as training epochs ({n}), or a "
+                                     "validation_freq that says when they were logged", f"{m} values of {name}",
+                                     "Pass validation_freq= as given to fit (an integer k, or the list of epochs)."))
+        validation_freq = candidates[0]
+    if isinstance(validation_freq, numbers.Integral) and not isinstance(validation_freq, bool):
+        k = check_int(validation_freq, "validation_freq", where=where, min_value=1)
+        epochs = np.arange(k, n + 1, k)
+    else:
+        epochs = np.asarray(check_int_sequence(validation_freq, "validation_freq", where=where, min_value=1,
+                                               allow_empty=False, allow_scalar=False, example="2 or [5, 10]"))
+    if len(epochs) != m:
+        raise ValueError(message(where, "validation_freq", f"the epochs of the {m} values of {name}",
+                                 validation_freq, f"It gives {len(epochs)} epochs in {n}."))
+    return epochs
+
+
+def plot_history(history, *, metrics=None, ax=None, logy=False, title=None, validation_freq=None, **plot_kwargs):
     """Plot training curves (each metric and its ``val_`` twin) against the epoch.
 
     Args:
         history: a :class:`aecourse.training.FitResult` (what :func:`~aecourse.training.train`
             and :func:`~aecourse.fast.fit_fast` return), a ``keras.callbacks.History``
             (what ``fit`` returns) or a dict of lists.
-        metrics: names to plot (default: every key without the ``val_`` prefix).
+        metrics: a name or names to plot (default: every key without the ``val_``
+            prefix).
         ax: an Axes to draw into; a new figure when ``None``.
         logy: logarithmic loss axis.
         title: optional title.
+        validation_freq: when the ``val_`` values were logged, as given to ``fit``:
+            every k-th epoch (an integer k) or a list of epochs. Each curve is drawn
+            against its own epochs; without it, k is inferred from the lengths when
+            only one k fits.
         **plot_kwargs: passed to ``Axes.plot``.
 
     Returns:
@@ -716,32 +832,48 @@ def plot_history(history, *, metrics=None, ax=None, logy=False, title=None, **pl
 
     Raises:
         TypeError: for something that is not a history, or an ``ax`` that is not an Axes.
-        ValueError: for metrics that were not logged.
+        ValueError: for metrics that were not logged, or validation values whose
+            epochs cannot be told (pass ``validation_freq``).
 
     Example:
         >>> display = plot_history({"loss": [0.3, 0.2], "val_loss": [0.31, 0.22]})
         >>> display.lines["val_loss"].get_label()
         'validation loss'
+        >>> logs = {"loss": [0.5, 0.4, 0.3, 0.25], "val_loss": [0.42, 0.28]}  # validation_freq=2
+        >>> plot_history(logs, metrics="loss").lines["val_loss"].get_xdata().tolist()
+        [2, 4]
     """
+    where = "plot_history"
     logs = getattr(history, "history", history)
     if not isinstance(logs, dict) or not logs:
-        raise TypeError(
-            f"plot_history: expected a FitResult, a keras History or a non-empty dict of lists, "
-            f"received {type(history).__name__}"
-        )
+        raise TypeError(message(where, "history", "a FitResult, a keras History or a non-empty dict of lists",
+                                history, "Pass what train, fit_fast or model.fit returned."))
+    for name, values in logs.items():
+        if not isinstance(name, str) or isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+            raise TypeError(message(where, "history", "a dict {name: one value per epoch}", f"{name!r}: {values!r}"))
+        check_array(values, f"history[{name!r}]", where=where, min_ndim=1, dtype=None, finite=False, min_length=0)
+    metrics = check_names(metrics, "metrics", where=where)
     if metrics is None:
         metrics = [k for k in logs if not k.startswith("val_")]
     missing = [m for m in metrics if m not in logs]
     if missing:
-        raise ValueError(f"plot_history: no values logged for {missing}; logged: {sorted(logs)}")
-    ax = _axes(ax, "plot_history", (6, 3.5))
+        raise ValueError(message(where, "metrics", f"names of logged values ({', '.join(logs)})", metrics,
+                                 f"Not logged: {', '.join(missing)}."))
+    logy = check_bool(logy, "logy", where=where)
+    _check_common(where, title=title)
+    epochs = {name: np.arange(1, len(values) + 1) for name, values in logs.items()}
+    for name in metrics:
+        val = f"val_{name}"
+        if val in logs and len(logs[val]) != len(logs[name]):
+            epochs[val] = _validation_epochs(len(logs[name]), len(logs[val]), validation_freq, val, where)
+    ax = _axes(ax, where, (6, 3.5))
     lines = {}
     for name in metrics:
-        epochs = np.arange(1, len(logs[name]) + 1)
-        (lines[name],) = ax.plot(epochs, logs[name], label=f"training {name}", **plot_kwargs)
+        (lines[name],) = ax.plot(epochs[name], logs[name], label=f"training {name}", **plot_kwargs)
         if f"val_{name}" in logs:
-            (lines[f"val_{name}"],) = ax.plot(epochs, logs[f"val_{name}"], "--", color=lines[name].get_color(),
-                                               label=f"validation {name}", **plot_kwargs)
+            val = f"val_{name}"
+            (lines[val],) = ax.plot(epochs[val], logs[val], "--", color=lines[name].get_color(),
+                                    label=f"validation {name}", **plot_kwargs)
     ax.set_xlabel("epoch")
     ax.set_ylabel("value")
     if logy:
@@ -780,14 +912,16 @@ def plot_latent(codes, labels=None, *, ax=None, cmap="tab10", s=6, title=None, *
         >>> len(display.collections), display.ax.get_xlabel()
         (10, 'code 1')
     """
-    codes = np.asarray(codes)
+    where = "plot_latent"
+    codes = check_array(codes, "codes", where=where, min_ndim=2, dtype="float64")
     if codes.ndim != 2 or codes.shape[1] != 2:
-        raise ValueError(f"plot_latent: expected codes of shape (n, 2), received {codes.shape}")
+        raise ValueError(message(where, "codes", "an array of shape (n, 2): 2-d codes", codes,
+                                 "For longer codes, project them first (e.g. PCA to 2 components)."))
     if labels is not None:
-        labels = np.asarray(labels)
-        if len(labels) != len(codes):
-            raise ValueError(f"plot_latent: {len(codes)} codes but {len(labels)} labels")
-    ax = _axes(ax, "plot_latent", (5.5, 5))
+        labels = np.asarray(_check_labels(labels, len(codes), where, "codes"))
+    check_float(s, "s", where=where, min_value=0, fix="It is the marker size, e.g. 6.")
+    _check_common(where, title=title, cmap=cmap)
+    ax = _axes(ax, where, (5.5, 5))
     collections, legend = {}, None
     if labels is None:
         collections[None] = ax.scatter(codes[:, 0], codes[:, 1], s=s, **scatter_kwargs)
@@ -837,28 +971,33 @@ def plot_latent_grid(decoder, *, x_range=(-3.0, 3.0), y_range=(-3.0, 3.0), n=15,
         >>> display.image.get_array().shape
         (40, 40)
     """
+    where = "plot_latent_grid"
+    predict = getattr(decoder, "predict", None)
+    if not callable(predict) and not callable(decoder):
+        raise TypeError(message(where, "decoder", "a Keras model or a function from codes (m, 2) to images", decoder))
     ranges = []
     for name, r in (("x_range", x_range), ("y_range", y_range)):
-        try:
-            low, high = (float(v) for v in r)
-        except (TypeError, ValueError):
-            raise ValueError(f"plot_latent_grid({name}={r!r}): expected a pair (low, high)") from None
-        if not (np.isfinite(low) and np.isfinite(high) and low < high):
-            raise ValueError(f"plot_latent_grid({name}={r!r}): expected finite low < high")
+        expected = "a pair (low, high) of finite numbers with low < high"
+        if isinstance(r, (str, bytes)) or not hasattr(r, "__len__") or len(r) != 2:
+            raise TypeError(message(where, name, expected, r))
+        low, high = (check_float(v, name, where=where) for v in r)
+        if not low < high:
+            raise ValueError(message(where, name, expected, r))
         ranges.append((low, high))
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"plot_latent_grid(n={n!r}): expected an integer >= 2")
-    n = int(n)
+    n = check_int(n, "n", where=where, min_value=2, fix="It is the number of images per side, e.g. 15.")
+    _check_common(where, title=title, cmap=cmap)
     xs = np.linspace(*ranges[0], n)
     ys = np.linspace(*ranges[1], n)
     # row 0 of the mosaic is the top of the plane (largest second coordinate)
     gx, gy = np.meshgrid(xs, ys[::-1])
     codes = np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
-    predict = getattr(decoder, "predict", None)
     out = predict(codes, verbose=0) if callable(predict) else decoder(codes)
-    images = as_images(np.asarray(out), image_shape)
+    images = _as_images(out, image_shape, where, "decoder(codes)")
     if len(images) != n * n:
-        raise ValueError(f"plot_latent_grid: the decoder returned {len(images)} images for {n * n} codes")
+        raise ValueError(message(where, "decoder", f"a function returning one image per code ({n * n})",
+                                 f"a decoder that returned {len(images)} images"))
+    _check_scale(images, "decoder(codes)", where, imshow_kwargs)
+    images = images.astype(np.float32, copy=False)
     h, w = images.shape[1:3]
     mosaic = images.reshape((n, n) + images.shape[1:]).swapaxes(1, 2).reshape((n * h, n * w) + images.shape[3:])
     ax = _axes(ax, "plot_latent_grid", (5.5, 5))
@@ -951,11 +1090,19 @@ def plot_rho_hat(report, *, ax=None, bins=30, log=False, title=None, **hist_kwar
         >>> display.counts.tolist()
         [2.0, 1.0]
     """
-    rho_hat = np.asarray(getattr(report, "rho_hat", report), dtype=np.float64)
-    if rho_hat.ndim != 1 or rho_hat.size == 0:
-        raise ValueError(message("plot_rho_hat", "report", "a SparsityReport or a 1-D array of mean activations",
-                                 rho_hat))
-    ax = _axes(ax, "plot_rho_hat", (4.5, 3))
+    where = "plot_rho_hat"
+    rho_hat = check_array(getattr(report, "rho_hat", report), "report", where=where, min_ndim=1, dtype="float64")
+    if rho_hat.ndim != 1:
+        raise ValueError(message(where, "report", "a SparsityReport or a 1-D array of mean activations", rho_hat))
+    if isinstance(bins, numbers.Integral) and not isinstance(bins, (bool, np.bool_)):
+        bins = check_int(bins, "bins", where=where, min_value=1)
+    else:
+        edges = check_array(bins, "bins", where=where, min_ndim=1, dtype="float64", min_length=2)
+        if edges.ndim != 1 or np.any(np.diff(edges) <= 0):
+            raise ValueError(message(where, "bins", "a number of bins, or increasing bin edges", bins))
+    log = check_bool(log, "log", where=where)
+    _check_common(where, title=title)
+    ax = _axes(ax, where, (4.5, 3))
     counts, edges, patches = ax.hist(rho_hat, bins=bins, log=log, **hist_kwargs)
     ax.set_xlabel("mean activation of a unit (rho_hat)")
     ax.set_ylabel("units")

@@ -134,12 +134,32 @@ def test_as_images(x, shape):
 
 
 def test_as_images_rejects_non_square_flat_input():
-    with pytest.raises(ValueError, match="flat vectors of length 50 are not square images; pass image_shape"):
+    with pytest.raises(ValueError, match=r"^as_images: Expected `x` to be flat vectors whose length is a square "
+                                         r"\(784 = 28 x 28\), or image_shape=\(h, w\)\. Received: x=array of shape "
+                                         r"\(2, 50\) and dtype float64\. Vectors of length 50 are not square images: "
+                                         r"pass image_shape=\(h, w\) or \(h, w, channels\)\.$"):
         viz.as_images(np.zeros((2, 50)))
-    with pytest.raises(ValueError, match=r"cannot reshape a batch of shape \(2, 50\) to images of shape \(7, 7\)"):
+    with pytest.raises(ValueError, match=r"Expected `x` to be a batch of items of 49 values, to reshape to images of "
+                                         r"shape \(7, 7\)\. Received: x=array of shape \(2, 50\)"):
         viz.as_images(np.zeros((2, 50)), (7, 7))
-    with pytest.raises(ValueError, match=r"received shape \(2, 4, 4, 2\)"):
+    with pytest.raises(ValueError, match=r"Expected `x` to be a batch of images shaped .* Received: x=array of shape "
+                                         r"\(2, 4, 4, 2\)"):
         viz.as_images(np.zeros((2, 4, 4, 2)))
+    with pytest.raises(ValueError, match=r"Received: x=array of shape \(28, 30\) .* For one image of shape \(28, 30\), "
+                                         r"pass it as image\[None\] or with a channel axis"):
+        viz.as_images(np.zeros((28, 30)))
+    with pytest.raises(TypeError, match=r"^as_images: Expected `x` to be an array of numbers\. Received: x='abc'\."):
+        viz.as_images("abc")
+    with pytest.raises(TypeError, match=r"^as_images: Expected `image_shape` to be a sequence of integers"):
+        viz.as_images(np.zeros((2, 49)), "7x7")
+
+
+def test_one_image_is_drawn_as_one_image_not_as_strips():
+    image = RNG.random((28, 28, 1))
+    display = viz.plot_images(image)
+    assert len(display.images) == 1 and display.images[0].get_array().shape == (28, 28)
+    assert viz.as_images(RNG.random((32, 32, 3))).shape == (1, 32, 32, 3)
+    assert viz.as_images(RNG.random((5, 28, 28))).shape == (5, 28, 28)  # a batch of grey images stays one
 
 
 @pytest.mark.parametrize("x", [FLAT, IMAGES])
@@ -152,10 +172,43 @@ def test_plot_images(x):
 
 
 def test_plot_images_errors():
-    with pytest.raises(ValueError, match="3 images but 2 labels"):
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `labels` to be one label per image \(3\)\. "
+                                         r"Received: labels='2 labels'\.$"):
         viz.plot_images(FLAT[:3], labels=[1, 2])
-    with pytest.raises(ValueError, match="empty batch"):
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `images` to be at least one image"):
         viz.plot_images(FLAT[:0])
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `ncols` to be an integer >= 1\. Received: ncols=0\."):
+        viz.plot_images(FLAT[:3], ncols=0)
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `cmap` to be a Matplotlib colour map name"):
+        viz.plot_images(FLAT[:3], cmap="greys_x")
+    with pytest.raises(TypeError, match=r"^plot_images: Expected `labels` to be a sequence of labels \(numbers or "
+                                        r"strings\)"):
+        viz.plot_images(FLAT[:2], labels=[[1], [2, 3]])
+
+
+def test_images_off_the_display_scale_are_refused_with_the_fix():
+    """0-255 images on the fixed 0..1 scale would show as white squares; they are refused."""
+    x8 = (FLAT[:4] * 255).astype(np.uint8)
+    divide = r"These look like 8-bit images \(values 0-255\): divide by 255 first"
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `images` to be images on the 0\.\.1 scale the plot "
+                                         r"shows \(values a little outside it are saturated\)\. Received: images=array "
+                                         r"of shape \(4, 28, 28\) and dtype uint8 with values from \d+ to \d+\. " + divide):
+        viz.plot_images(x8)
+    with pytest.raises(ValueError, match=r"^plot_reconstructions: Expected `reconstructions` to be images on the "
+                                         r"0\.\.1 scale.*" + divide):
+        viz.plot_reconstructions(FLAT[:4], x8)
+    with pytest.raises(ValueError, match=r"^plot_image_rows: Expected `rows\[1\]` to be images on the 0\.\.1 scale"):
+        viz.plot_image_rows([FLAT[:4], x8])
+    with pytest.raises(ValueError, match=r"with values from -2\.99\d* to .*\. Rescale to \[0, 1\] \(aecourse\.viz\."
+                                         r"to_unit_range for weights\), clip with np\.clip\(x, 0, 1\), or pass vmin= "
+                                         r"and vmax= to show another scale\.$"):
+        viz.plot_images(FLAT[:4] * 4 - 3)
+    with pytest.raises(ValueError, match=r"^plot_images: Expected `images` to be an array of finite numbers.*4 NaN value"):
+        viz.plot_images(np.where(np.arange(784) == 5, np.nan, FLAT[:4]))
+    # what is allowed: a little outside [0, 1] (shown saturated), or another scale asked for
+    assert len(viz.plot_images(FLAT[:4] * 1.2 - 0.1).images) == 4
+    shown = viz.plot_images(x8, vmin=0, vmax=255)
+    assert shown.images[0].get_clim() == (0, 255)
 
 
 @pytest.mark.parametrize("x", [FLAT, IMAGES])
@@ -168,9 +221,11 @@ def test_plot_reconstructions(x):
 
 
 def test_plot_reconstructions_rejects_mismatch():
-    with pytest.raises(ValueError, match=r"originals have shape \(12, 784\) but reconstructions have shape "
-                                         r"\(12, 28, 28, 1\)"):
-        viz.plot_reconstructions(FLAT, IMAGES)
+    with pytest.raises(ValueError, match=r"^plot_reconstructions: Expected `reconstructions` to be images of the shape "
+                                         r"of the originals, \(12, 28, 28\)\. Received: reconstructions=array of shape "
+                                         r"\(12, 8, 8\) and dtype float64\. Pass the model's outputs for the same images"):
+        viz.plot_reconstructions(FLAT, RNG.random((12, 64)))
+    assert viz.plot_reconstructions(FLAT, IMAGES, n=2).shape == (2, 2)  # the same images, flat or not
 
 
 def test_plot_codes_and_heatmap():
@@ -184,28 +239,57 @@ def test_plot_codes_and_heatmap():
     heat = viz.plot_code_heatmap(codes, labels=np.arange(10)[::-1])
     np.testing.assert_allclose(heat.image.get_array(), codes[::-1], rtol=1e-6)
     assert heat.colorbar.ax in heat.figure.axes
-    with pytest.raises(ValueError, match=r"code_shape=\(2, 4, 4\)\): holds 32 values, but the codes have 30"):
+    with pytest.raises(ValueError, match=r"^plot_codes: Expected `code_shape` to be a shape holding the codes' 30 "
+                                         r"values\. Received: code_shape=\(2, 4, 4\)\. It holds 32\.$"):
         viz.plot_codes(RNG.random((3, 30)), code_shape=(2, 4, 4))
-    with pytest.raises(ValueError, match="plot_codes: Expected `n` to be an integer >= 1. Received: n=0."):
+    with pytest.raises(ValueError, match=r"^plot_codes: Expected `n` to be an integer >= 1\. Received: n=0\. It is how "
+                                         r"many codes to show \(the first n\), e\.g\. n=10\.$"):
         viz.plot_codes(codes, n=0)
+    with pytest.raises(ValueError, match=r"^plot_code_heatmap: Expected `codes` to be an array of finite numbers"):
+        viz.plot_code_heatmap(np.full((2, 3), np.inf))
 
 
 def test_plot_history_reads_fit_results_histories_and_dicts():
     display = viz.plot_history({"loss": [3, 2, 1], "val_loss": [3, 2.5, 2], "mse": [1, 1, 1]}, metrics=["loss"])
     assert sorted(display.lines) == ["loss", "val_loss"] and len(display.ax.lines) == 2
     np.testing.assert_array_equal(display.lines["val_loss"].get_ydata(), [3, 2.5, 2])
-    with pytest.raises(ValueError, match=r"no values logged for \['acc'\]"):
+    with pytest.raises(ValueError, match=r"^plot_history: Expected `metrics` to be names of logged values \(loss\)\. "
+                                         r"Received: metrics=\['acc'\]\. Not logged: acc\.$"):
         viz.plot_history({"loss": [1]}, metrics=["acc"])
-    with pytest.raises(TypeError, match="expected a FitResult, a keras History"):
+    with pytest.raises(TypeError, match=r"^plot_history: Expected `history` to be a FitResult, a keras History or a "
+                                        r"non-empty dict of lists\. Received: history=\[1, 2\]\."):
         viz.plot_history([1, 2])
+
+
+def test_plot_history_takes_one_name_and_draws_each_curve_against_its_own_epochs():
+    assert sorted(viz.plot_history({"loss": [3, 2], "val_loss": [3, 2]}, metrics="loss").lines) == ["loss", "val_loss"]
+    logs = {"loss": [6, 5, 4, 3, 2, 1, 0.5], "val_loss": [4.5, 2.5, 0.8]}  # validation_freq=2 over 7 epochs
+    display = viz.plot_history(logs)
+    assert display.lines["loss"].get_xdata().tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert display.lines["val_loss"].get_xdata().tolist() == [2, 4, 6]
+    listed = viz.plot_history({"loss": [4, 3, 2, 1], "val_loss": [3.5, 1.5]}, validation_freq=[1, 4])
+    assert listed.lines["val_loss"].get_xdata().tolist() == [1, 4]
+    with pytest.raises(ValueError, match=r"^plot_history: Expected `history` to be as many val_loss values as training "
+                                         r"epochs \(10\), or a validation_freq that says when they were logged\. Received: "
+                                         r"history='2 values of val_loss'\. Pass validation_freq= as given to fit"):
+        viz.plot_history({"loss": list(range(10)), "val_loss": [1, 2]})  # every 4th or every 5th epoch?
+    assert viz.plot_history({"loss": list(range(10)), "val_loss": [1, 2]}, validation_freq=4) \
+        .lines["val_loss"].get_xdata().tolist() == [4, 8]
+    with pytest.raises(ValueError, match=r"Expected `validation_freq` to be the epochs of the 2 values of val_loss\. "
+                                         r"Received: validation_freq=3\. It gives 3 epochs in 10\.$"):
+        viz.plot_history({"loss": list(range(10)), "val_loss": [1, 2]}, validation_freq=3)
 
 
 def test_plot_latent():
     display = viz.plot_latent(RNG.normal(size=(50, 2)), np.arange(50) % 5)
     assert sorted(display.collections) == ["0", "1", "2", "3", "4"] and len(display.ax.collections) == 5
     assert display.legend is display.ax.get_legend()
-    with pytest.raises(ValueError, match=r"expected codes of shape \(n, 2\)"):
+    with pytest.raises(ValueError, match=r"^plot_latent: Expected `codes` to be an array of shape \(n, 2\): 2-d codes\. "
+                                         r"Received: codes=array of shape \(50, 3\) and dtype float64\. For longer "
+                                         r"codes, project them first"):
         viz.plot_latent(RNG.normal(size=(50, 3)))
+    with pytest.raises(ValueError, match=r"^plot_latent: Expected `labels` to be one label per code \(5\)"):
+        viz.plot_latent(RNG.normal(size=(5, 2)), labels=[1, 2])
 
 
 def test_plot_rho_hat_counts_like_numpy():

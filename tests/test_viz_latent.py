@@ -33,13 +33,16 @@ def test_plot_image_rows_n_is_capped_by_the_shortest_row():
 
 def test_plot_image_rows_bad_input():
     x = RNG.random((4, 784))
-    with pytest.raises(TypeError, match="expected a list of image batches, one per row"):
+    with pytest.raises(TypeError, match=r"^plot_image_rows: Expected `rows` to be a list of image batches, one per "
+                                        r"row, e\.g\. \[noisy, output, clean\]\. Received: rows=array of shape"):
         viz.plot_image_rows(x)
-    with pytest.raises(ValueError, match="2 rows but 3 row titles"):
+    with pytest.raises(ValueError, match=r"^plot_image_rows: Expected `row_titles` to be one title per row \(2\)\. "
+                                         r"Received: row_titles=\['a', 'b', 'c'\]\.$"):
         viz.plot_image_rows([x, x], ["a", "b", "c"])
-    with pytest.raises(ValueError, match="images of different shapes"):
+    with pytest.raises(ValueError, match=r"^plot_image_rows: Expected `rows` to be batches of images of one shape\. "
+                                         r"Received: rows=\['images of shape \(28, 28\)', 'images of shape \(8, 8\)'\]"):
         viz.plot_image_rows([x, RNG.random((4, 64))])
-    with pytest.raises(ValueError, match=r"plot_image_rows\(n=0\): expected a positive integer"):
+    with pytest.raises(ValueError, match=r"^plot_image_rows: Expected `n` to be an integer >= 1\. Received: n=0\."):
         viz.plot_image_rows([x], n=0)
 
 
@@ -87,14 +90,21 @@ def test_plot_latent_grid_uses_predict_quietly():
 
 def test_plot_latent_grid_bad_input():
     dec = lambda z: np.zeros((len(z), 16))  # noqa: E731
-    with pytest.raises(ValueError, match=r"x_range=\(1, 1\).*expected finite low < high"):
+    with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `x_range` to be a pair \(low, high\) of finite "
+                                         r"numbers with low < high\. Received: x_range=\(1, 1\)\.$"):
         viz.plot_latent_grid(dec, x_range=(1, 1))
-    with pytest.raises(ValueError, match=r"y_range=3.*expected a pair \(low, high\)"):
+    with pytest.raises(TypeError, match=r"^plot_latent_grid: Expected `y_range` to be a pair \(low, high\).*"
+                                        r"Received: y_range=3\.$"):
         viz.plot_latent_grid(dec, y_range=3)
-    with pytest.raises(ValueError, match=r"n=1\): expected an integer >= 2"):
+    with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `n` to be an integer >= 2\. Received: n=1\."):
         viz.plot_latent_grid(dec, n=1)
-    with pytest.raises(ValueError, match="returned 2 images for 9 codes"):
+    with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `decoder` to be a function returning one image "
+                                         r"per code \(9\)\. Received: decoder='a decoder that returned 2 images'\.$"):
         viz.plot_latent_grid(lambda z: np.zeros((2, 16)), n=3)
+    with pytest.raises(TypeError, match=r"^plot_latent_grid: Expected `decoder` to be a Keras model or a function"):
+        viz.plot_latent_grid("decoder")
+    with pytest.raises(ValueError, match=r"Expected `decoder\(codes\)` to be images on the 0\.\.1 scale.*divide by 255"):
+        viz.plot_latent_grid(lambda z: np.full((len(z), 16), 200, np.uint8), n=3)
 
 
 # ------------------------------------------------------------------------- ROC
@@ -110,5 +120,5 @@ def test_plot_roc_curve_legend_and_threshold_point():
     flagged = s > 0.5
     point = ax.lines[1].get_xydata()[0]
     assert point == pytest.approx([flagged[y == 0].mean(), flagged[y == 1].mean()])
-    with pytest.raises(ValueError, match="ROC needs both"):
+    with pytest.raises(ValueError, match="both"):
         viz.plot_roc([0, 0], [0.1, 0.2])
