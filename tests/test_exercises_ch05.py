@@ -342,7 +342,7 @@ def test_solutions_define_what_their_checks_use(capsys):
           "results": {"L1": {"codes": CODES, "model": None}}}
     code = ch05.dead_units.solution_code
     assert 'results["L1"]["codes"]' in code and "codes_l1 = " in code
-    head = code.split("kernel = ")[0]  # the lines before the figure, which needs the chapter's model
+    head = code.split("decoder = ")[0]  # the lines before the figure, which needs the chapter's model
     exec(head, ns)
     assert ch05.dead_units.check(ns["dead"], CODES, threshold=0.1).correct
     del model

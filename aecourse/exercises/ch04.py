@@ -298,12 +298,12 @@ psnr_function = Exercise(
     ],
     solution="""
 def my_psnr(x_true, x_pred):
-    error = np.mean((np.asarray(x_true, dtype=float) - np.asarray(x_pred, dtype=float)) ** 2)
-    return 10 * np.log10(1.0 / error)
+    x_true, x_pred = np.asarray(x_true, dtype=float), np.asarray(x_pred, dtype=float)
+    return 10 * np.log10(1.0 / np.mean((x_true - x_pred) ** 2))
 
 pred = predictions["BCE"]
-print(f"my_psnr {my_psnr(x_test, pred):.4f} dB, aecourse.losses.psnr {psnr(x_test, pred):.4f} dB")
-halved = x_test + (pred - x_test) / np.sqrt(2)   # every error divided by sqrt(2): the MSE halves
+print(f"my_psnr {my_psnr(x_test, pred):.4f} dB, package {psnr(x_test, pred):.4f} dB")
+halved = x_test + (pred - x_test) / np.sqrt(2)   # every error / sqrt(2): the MSE halves
 gain = my_psnr(x_test, halved) - my_psnr(x_test, pred)
 print(f"MSE halved: {gain:.4f} dB more; 10 log10(2) = {10 * np.log10(2):.4f}")
 """,
@@ -451,7 +451,8 @@ def my_floor(images):
     return float(np.mean(-(xlogy(x, x) + xlogy(1 - x, 1 - x))))  # xlogy(0, 0) = 0
 
 x_test_binary = (x_test > 0.5).astype("float32")
-print(f"grey test images:      my_floor {my_floor(x_test):.4f}   bce_floor {bce_floor(x_test):.4f}")
+print(f"grey test images:      my_floor {my_floor(x_test):.4f}",
+      f"  bce_floor {bce_floor(x_test):.4f}")
 print(f"binarised test images: my_floor {my_floor(x_test_binary):.4f}")
 """,
     answer="The binarised images have a floor of exactly 0 (the solution prints it beside the grey images' "

@@ -168,8 +168,9 @@ def kl(rho, rho_hat):
     rho_hat = np.asarray(rho_hat, dtype=float)
     return rho * np.log(rho / rho_hat) + (1 - rho) * np.log((1 - rho) / (1 - rho_hat))
 
-print(f"target first:   kl(0.05, 0.5) = {kl(0.05, 0.5):.4f}   kl(0.05, 0.001) = {kl(0.05, 0.001):.4f}")
-print(f"swapped:        kl(0.5, 0.05) = {kl(0.5, 0.05):.4f}   kl(0.001, 0.05) = {kl(0.001, 0.05):.4f}")
+for rho_hat in (0.5, 0.001):  # a busy unit, an almost dead one
+    print(f"target first: kl(0.05, {rho_hat}) = {kl(0.05, rho_hat):.4f}   "
+          f"swapped: kl({rho_hat}, 0.05) = {kl(rho_hat, 0.05):.4f}")
 print("as the package:", np.allclose(kl(rho, np.linspace(0.01, 0.99, 50)),
                                     kl_divergence(rho, np.linspace(0.01, 0.99, 50))))
 """,
@@ -306,16 +307,19 @@ print(f"{len(dead)} dead units at threshold 0.1;",
       f"{len(np.flatnonzero(codes_l1.max(axis=0) <= 0.01))} at threshold 0.01")
 print("largest activation of each dead unit over the test digits, highest first:",
       np.round(np.sort(codes_l1[:, dead].max(axis=0))[::-1][:8], 3))
-kernel = results["L1"]["model"].get_layer("decoder").get_layer("reconstruction").get_weights()[0]
-fig = plot_images(to_unit_range(kernel[dead[:10]], keep_zero=False), labels=[str(j) for j in dead[:10]],
-                  ncols=10, size=1.0, title="decoder weights of dead L1 units")
+decoder = results["L1"]["model"].get_layer("decoder")
+kernel = decoder.get_layer("reconstruction").get_weights()[0]
+fig = plot_images(to_unit_range(kernel[dead[:10]], keep_zero=False),
+                  labels=[str(j) for j in dead[:10]], ncols=10, size=1.0,
+                  title="decoder weights of dead L1 units")
 """,
     answer="The dead units are those whose largest activation over the test digits stays at or below 0.1; "
-           "np.flatnonzero(codes.max(axis=0) <= 0.1) lists them, the same units as sparsity_report. Their decoder "
-           "rows look like noise: a unit that is never active gets almost no gradient from the reconstruction, so "
-           "its row keeps its random initial values. At the threshold 0.01 the solution prints how many remain: "
-           "their largest activations (printed) are small but not zero, so which units count as dead depends on "
-           "the threshold, which is why sparsity_report takes it as an argument.",
+           "np.flatnonzero(codes.max(axis=0) <= 0.1) lists them, the same units as sparsity_report. Their "
+           "decoder rows look mostly like noise, some with a faint stroke: a unit that is never active gets "
+           "almost no gradient from the reconstruction, so its row stays close to its random initial values. At "
+           "the threshold 0.01 the solution prints how many remain: their largest activations (printed) are "
+           "small but not zero, so which units count as dead depends on the threshold, which is why "
+           "sparsity_report takes it as an argument.",
 )
 
 
@@ -432,20 +436,25 @@ five_active_units = Exercise(
     ],
     solution="""
 set_seed(0)
-model_5 = autoencoder_196(KLSparsity(rho=0.007, beta=0.03, name="kl_sparsity"), name="five_active")
+model_5 = autoencoder_196(KLSparsity(rho=0.007, beta=0.03, name="kl_sparsity"),
+                          name="five_active")
 train(model_5, x_fit, epochs=60, batch_size=BATCH_SIZE, every=0)
-print("validation split:", sparsity_report(model_5.get_layer("encoder").predict(x_val, verbose=0)))
+codes_val = model_5.get_layer("encoder").predict(x_val, verbose=0)
+print("validation split:", sparsity_report(codes_val))   # rho and beta were chosen here
 reconstructed = model_5.predict(x_test, batch_size=1000, verbose=0)
 above = bce(x_test, reconstructed) - bce_floor(x_test)
 mean_image = np.broadcast_to(x_train.mean(axis=0), x_test.shape)
 print(f"test BCE above the floor: {above:.3f} (mean training image: "
       f"{bce(x_test, mean_image) - bce_floor(x_test):.3f})")
-fig = plot_image_rows([x_test[:8], reconstructed[:8]], ["original", "5 active units"], n=8, size=1.1)
+fig = plot_image_rows([x_test[:8], reconstructed[:8]], ["original", "5 active units"],
+                      n=8, size=1.1)
 """,
     answer="rho = 5 / 196 alone leaves more than 5 units above 0.1: the KL penalty fixes each unit's mean "
            "activation, and units meet it by being weakly on for many digits. A lower target (rho = 0.007) with a "
            "larger weight (beta = 0.03), trained for 60 epochs instead of 20, gives about 5 on the validation "
-           "split (printed) and on the test set (the check). The digits stay recognisable but blurrier and "
-           "thinner than with the chapter's models: the BCE above the floor (printed) lies between that of the "
-           "chapter's sparse models and that of the mean image.",
+           "split (printed) and on the test set (the check). The reconstructions only partly look like their "
+           "digits: with about 5 units per digit, many come back as a blurred prototype, some as another digit "
+           "of similar shape, and the BCE above the floor (printed) lies between that of the chapter's sparse "
+           "models and that of the mean image. A code this sparse describes a digit by the few prototypes it "
+           "resembles, not by its own strokes.",
 )
