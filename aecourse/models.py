@@ -33,7 +33,8 @@ import keras
 from aecourse.validation import (check_input_shape, check_instance, check_int, check_int_sequence, check_one_of,
                                  message)
 
-__all__ = ["dense_autoencoder", "conv_autoencoder", "custom_objects", "load_model", "KERAS_OBJECT_MODULES"]
+__all__ = ["dense_autoencoder", "conv_autoencoder", "custom_objects", "load_model", "KERAS_OBJECT_MODULES",
+           "MAX_PARAMETERS"]
 
 
 # ------------------------------------------------------------------- validation
@@ -72,6 +73,19 @@ def _regularizer(value, where):
 
 def _check_name(name, where):
     return check_instance(name, "name", str, where=where, expected="a string")
+
+
+#: The most parameters a builder makes (4 GB of float32 weights): beyond, a size is surely a mistake.
+MAX_PARAMETERS = 10**9
+
+
+def _check_size(parameters, where, **sizes):
+    """Refuse a model too large to build before Keras tries to allocate it."""
+    if parameters > MAX_PARAMETERS:
+        received = ", ".join(f"{name}={value!r}" for name, value in sizes.items())
+        raise ValueError(f"{where}: Expected sizes giving at most {MAX_PARAMETERS:,} parameters. Received: {received}, "
+                         f"about {parameters:,} parameters ({4 * parameters / 1e9:,.0f} GB of weights). Check "
+                         "input_shape (one example, without the batch axis) and the layer sizes.")
 
 
 def _check_kl_code(regularizer, latent_activation, where):
@@ -244,6 +258,9 @@ def dense_autoencoder(input_shape=(784,), hidden_units=(128, 64), latent_dim=32,
     name = _check_name(name, where)
     _check_kl_code(regularizer, latent_activation, where)
     size = math.prod(input_shape)
+    chain = (size,) + hidden_units + (latent_dim,)
+    _check_size(2 * sum((a + 1) * b for a, b in zip(chain[:-1], chain[1:])), where,
+                input_shape=input_shape, hidden_units=hidden_units, latent_dim=latent_dim)
 
     inputs = keras.Input(shape=input_shape, name="encoder_input")
     x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
@@ -412,6 +429,10 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
     sizes = _encoder_sizes(input_shape[:2], len(filters), input_shape)
     channels = input_shape[2]
     final_shape = sizes[-1] + (filters[-1],)
+    chain = (channels,) + filters
+    _check_size(2 * sum(math.prod(kernel) * (a + 1) * b for a, b in zip(chain[:-1], chain[1:]))
+                + 2 * (math.prod(final_shape) + 1) * latent_dim, where,
+                input_shape=input_shape, filters=filters, latent_dim=latent_dim)
 
     inputs = keras.Input(shape=input_shape, name="encoder_input")
     x = inputs

@@ -216,3 +216,9 @@ def test_numpy_sizes_are_accepted():
 def test_kernel_size_one_is_fine_with_interpolation():
     model = conv_autoencoder((27, 31, 2), filters=(4, 4), kernel_size=1, upsampling="nearest")
     assert model.output.shape == (None, 27, 31, 2)
+
+
+def test_sizes_too_large_to_build_are_refused_before_keras_allocates():
+    with pytest.raises(ValueError, match=r"^conv_autoencoder: Expected sizes giving at most 1,000,000,000 parameters\. "
+                                         r"Received: input_shape=\(28, 28, 1\), filters=\(1048576,\), latent_dim=10"):
+        conv_autoencoder((28, 28, 1), (2**20,), 10)

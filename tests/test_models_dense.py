@@ -139,3 +139,10 @@ def test_kl_sparsity_needs_a_code_in_the_unit_interval():
     with pytest.raises(ValueError, match="Received: latent_activation=None"):
         dense_autoencoder((16,), (), 4, latent_activation=None, activity_regularizer=KLSparsity())
     assert dense_autoencoder((16,), (), 4, latent_activation="sigmoid", activity_regularizer=KLSparsity()).built
+
+
+def test_sizes_too_large_to_build_are_refused_before_keras_allocates():
+    with pytest.raises(ValueError, match=r"^dense_autoencoder: Expected sizes giving at most 1,000,000,000 parameters\. "
+                                         r"Received: input_shape=\(784,\), hidden_units=\(\), latent_dim=1099511627776, "
+                                         r"about [\d,]+ parameters \([\d,]+ GB of weights\)\. Check input_shape"):
+        dense_autoencoder((784,), (), 2**40)
