@@ -737,7 +737,8 @@ class OneClassResult:
             methods: the methods to show (default: all), in order.
             labels: column titles for them (default: the method names).
             extra: further columns, ``{title: sequence of one value per class}``
-                (e.g. published numbers, in the same unit as the table), or ``None``.
+                (e.g. published numbers, in the same unit as the table), or ``None``;
+                a value more gives the column's mean row (else the mean of the values).
             percent: numbers in percent with one decimal, else fractions with three.
             width: the width of each column (default: wide enough for its title).
 
@@ -772,11 +773,13 @@ class OneClassResult:
             columns.append(cells)
         for title, numbers_ in (extra or {}).items():
             numbers_ = [float(x) for x in numbers_]
-            if len(numbers_) != len(self.classes):
-                raise ValueError(message("OneClassResult.table", "extra", f"{len(self.classes)} values per column",
-                                         numbers_))
+            if len(numbers_) not in (len(self.classes), len(self.classes) + 1):
+                raise ValueError(message("OneClassResult.table", "extra",
+                                         f"{len(self.classes)} values per column (or one more, the mean)", numbers_))
+            if len(numbers_) == len(self.classes):
+                numbers_.append(float(np.mean(numbers_)))
             labels.append(title)
-            columns.append([f"{x:.{decimals}f}" for x in numbers_ + [float(np.mean(numbers_))]])
+            columns.append([f"{x:.{decimals}f}" for x in numbers_])
         names = list(self.class_names) + ["mean"]
         first = max(len("class"), *(len(n) for n in names))
         widths = [max(len(t), *(len(c) for c in col)) if width is None else width for t, col in zip(labels, columns)]

@@ -367,6 +367,12 @@ def test_one_class_protocol_table_shape_seeds_and_round_trip():
                                                          "average_precision"}
     text = result.table()
     assert text.splitlines()[0].split()[0] == "class" and len(text.splitlines()) == 1 + 3 + 1
+    with_paper = result.table(methods=["distance to the mean image"], labels=["mean"],
+                              extra={"paper": [90.0, 80.0, 70.0, 81.0]})  # the paper's own mean: 81
+    assert with_paper.splitlines()[-1].split()[-1] == "81.0"
+    assert result.table(extra={"paper": [90.0, 80.0, 70.0]}).splitlines()[-1].split()[-1] == "80.0"
+    with pytest.raises(ValueError, match="3 values per column"):
+        result.table(extra={"paper": [90.0]})
     back = anomaly.OneClassResult.from_dict(json.loads(json.dumps(result.to_dict())))
     assert back.to_dict() == result.to_dict()
     hardest = result.hardest("distance to the mean image")
