@@ -138,6 +138,14 @@ def _row_sums(fn, *arrays):
     return sums
 
 
+def _finite_sums(sums, func):
+    """Squares of differences beyond about 1e154 overflow float64: say so instead of returning inf."""
+    if not np.all(np.isfinite(sums)):
+        raise ValueError(f"{func}: Expected values whose squared differences fit in float64 (differences below about "
+                         "1e154). Received: arrays whose squared differences overflow. Rescale the data.")
+    return sums
+
+
 def _reduce(sums, array, per_example):
     """Per-example means (shape ``(n,)``) or the overall mean (a float)."""
     if per_example:
@@ -200,7 +208,9 @@ def mse(x_true, x_pred, *, per_example=False):
     a, a_range, b, b_range = _pair(x_true, x_pred, "mse")
     per_example = _check_per_example(per_example, a, "mse")
     check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where="mse")
-    return _reduce(_row_sums(_squared_error, a, b), a, per_example)
+    with np.errstate(over="ignore"):
+        sums = _finite_sums(_row_sums(_squared_error, a, b), "mse")
+    return _reduce(sums, a, per_example)
 
 
 def bce(x_true, x_pred, *, per_example=False, epsilon=EPSILON):
@@ -314,7 +324,8 @@ def psnr(x_true, x_pred, *, data_range=1.0, per_example=False):
     per_example = _check_per_example(per_example, a, "psnr")
     _check_span(a, a_range, data_range, "psnr")
     check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where="psnr")
-    error = _reduce(_row_sums(_squared_error, a, b), a, per_example)
+    with np.errstate(over="ignore"):
+        error = _reduce(_finite_sums(_row_sums(_squared_error, a, b), "psnr"), a, per_example)
     with np.errstate(divide="ignore"):
         value = 10.0 * (2.0 * np.log10(data_range) - np.log10(error))
     return value if per_example else float(value)

@@ -317,8 +317,10 @@ def check_array(value, name, *, where, min_ndim=1, dtype="float32", finite=True,
         A NumPy array (a copy only when a conversion is needed).
 
     Raises:
-        TypeError: if ``value`` cannot be read as an array of numbers.
-        ValueError: for too few axes, too few rows, or non-finite values.
+        TypeError: if ``value`` cannot be read as an array of real numbers (strings,
+            ragged lists, complex numbers).
+        ValueError: for too few axes, too few rows, non-finite values, or values
+            too large for ``dtype``.
 
     Example:
         >>> check_array([[0.0, 1.0]], "x", where="demo", min_ndim=2).shape
@@ -334,18 +336,30 @@ def check_array(value, name, *, where, min_ndim=1, dtype="float32", finite=True,
         raise TypeError(message(where, name, "an array of numbers", value)) from None
     if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
         raise TypeError(message(where, name, "an array of numbers", value))
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(message(where, name, "an array of real numbers", array,
+                                "Take the real part or the magnitude first (x.real, np.abs(x))."))
     if array.ndim < min_ndim:
         shape = "(examples, ...)" if min_ndim >= 2 else "(n,)"
         raise ValueError(message(where, name, f"an array with at least {min_ndim} axes, {shape}", array,
                                  "Add the batch axis, e.g. x[None] for a single example." if min_ndim >= 2 else None))
     if array.ndim and len(array) < min_length:
         raise ValueError(message(where, name, f"an array with at least {min_length} row(s)", array))
-    if dtype is not None:
-        array = array.astype(dtype, copy=False)
-    if finite and array.size and np.issubdtype(array.dtype, np.floating):
+    checked = finite and array.size and np.issubdtype(array.dtype, np.floating)
+    if checked:
         low, high = value_range(array)
         if not (math.isfinite(low) and math.isfinite(high)):
             raise ValueError(message(where, name, "an array of finite numbers", array, _non_finite_fix(array)))
+    if dtype is not None and array.dtype != dtype:
+        target = np.dtype(dtype)
+        if array.size and np.issubdtype(target, np.floating) and finite:
+            low, high = (low, high) if checked else value_range(array)
+            largest = float(np.finfo(target).max)
+            if max(abs(low), abs(high)) > largest:
+                raise ValueError(message(where, name, f"numbers that fit in {target.name} (at most {largest:.3g} in "
+                                         "size)", array, "Rescale the data.",
+                                         received=f"{_shown(array)} with values from {low:g} to {high:g}"))
+        array = array.astype(target, copy=False)
     return array
 
 
@@ -453,7 +467,7 @@ def check_names(value, name, *, where, allow_none=True):
         return None
     if isinstance(value, str):
         return [value]
-    if isinstance(value, (bytes, dict)) or not hasattr(value, "__iter__"):
+    if isinstance(value, (bytes, dict, np.generic)) or not hasattr(value, "__iter__") or getattr(value, "ndim", 1) == 0:
         raise TypeError(message(where, name, expected, value))
     items = list(value)
     if not all(isinstance(item, str) for item in items):
