@@ -1,4 +1,4 @@
-"""The command line: ``python -m aecourse.bench [--quick] [--out DIR] ...``."""
+"""The command line: ``python -m aecourse.bench [--model dense|conv] [--quick] [--out DIR] ...``."""
 
 from __future__ import annotations
 
@@ -6,14 +6,21 @@ import argparse
 import sys
 from pathlib import Path
 
-__all__ = ["main", "default_out_dir", "RESULTS_DIR"]
+__all__ = ["main", "default_out_dir", "RESULTS_DIR", "QUICK"]
 
 #: Where the course's committed results live: the folder ``results`` of this package.
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 DEBIAN_HINT = ("Fashion-MNIST was not found. On Debian or Ubuntu install it as root with "
-               "`apt-get install dataset-fashion-mnist` (or `sudo make system-data`); elsewhere run "
+               "`apt-get install dataset-fashion-mnist` (or `sudo make data`); elsewhere run "
                "with internet access (AECOURSE_OFFLINE=0) so that Keras downloads it.")
+
+#: The ``--quick`` configuration: a few thousand images, one or two epochs everywhere,
+#: one sweep point besides the recipe, the ingredient rows that run in this process
+#: (without XLA for the conv model, whose XLA compilation alone takes minutes).
+QUICK = {"n_train": 1536, "n_test": 256, "validation_size": 256, "article_epochs": 2, "course_epochs": 2,
+         "ingredient_epochs": 1, "ingredient_examples": 1024, "ablation_epochs": 1, "peak_repeats": 1,
+         "sweep": {"learning_rates": (1e-3,), "schedules": ()}, "processes": False}
 
 
 def _in_a_clone():
@@ -42,8 +49,39 @@ def default_out_dir(quick=False):
     return RESULTS_DIR if _in_a_clone() and not quick else Path("benchmark-results")
 
 
+def _parser():
+    parser = argparse.ArgumentParser(
+        prog="python -m aecourse.bench",
+        description="Train one of the article's autoencoders on Fashion-MNIST with the article's recipe and with "
+                    "the course's fast recipe, on this machine: time to the article's final validation loss, "
+                    "throughput against the machine's kernel peak, and what each ingredient is worth.")
+    parser.add_argument("--model", choices=("dense", "conv"), default="dense",
+                        help="the article's dense autoencoder (default; a few minutes) or its convolutional "
+                             "autoencoder (about 25 minutes on 2 cores)")
+    parser.add_argument("--out", default=None,
+                        help="folder for <model>.json, <model>.md and <model>_loss_vs_time.png (default: the "
+                             "package's results folder for a full run from a clone of the repository, else "
+                             "./benchmark-results)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a tiny configuration to check that everything runs (seconds); its numbers mean "
+                             "nothing")
+    parser.add_argument("--n-train", type=int, default=None, help="training images to use (default: all)")
+    parser.add_argument("--n-test", type=int, default=None, help="test images to use (default: all)")
+    parser.add_argument("--article-epochs", type=int, default=None,
+                        help="epochs of the article recipe (default: 50 dense, 10 conv)")
+    parser.add_argument("--course-epochs", type=int, default=None,
+                        help="length of the course recipe's schedule (default: the recipe's)")
+    parser.add_argument("--ingredient-epochs", type=int, default=None,
+                        help="timed epochs per ingredient row, 0 to skip (default 2)")
+    parser.add_argument("--ablation-epochs", type=int, default=None,
+                        help="at most this many epochs per recipe variant without one ingredient, 0 to skip "
+                             "(default: twice the recipe's schedule)")
+    parser.add_argument("--no-sweep", action="store_true", help="skip the sweep of the peak rate and schedule")
+    return parser
+
+
 def main(argv=None):
-    """Command-line entry point: ``python -m aecourse.bench [--quick] [--out DIR] ...``.
+    """Command-line entry point: ``python -m aecourse.bench [--model dense|conv] [--quick] ...``.
 
     Args:
         argv: the arguments (default ``sys.argv[1:]``).
@@ -57,53 +95,43 @@ def main(argv=None):
         ...
         SystemExit: 0
     """
-    from aecourse.fast import FastRecipe
+    import dataclasses
 
-    defaults = FastRecipe()
-    parser = argparse.ArgumentParser(
-        prog="python -m aecourse.bench",
-        description="Train the article's dense autoencoder with the article's recipe and with the course's "
-                    "fast recipe on Fashion-MNIST, on this machine, and compare wall time and throughput.")
-    parser.add_argument("--out", default=None,
-                        help="folder for results.json, results.md and loss_vs_time.png (default: the package's "
-                             "results folder for a full run from a clone of the repository, else "
-                             "./benchmark-results)")
-    parser.add_argument("--quick", action="store_true",
-                        help="a tiny configuration to check that everything runs (4,096 training images, "
-                             "3 article epochs); its numbers mean nothing")
-    parser.add_argument("--n-train", type=int, default=None, help="training images to use (default: all)")
-    parser.add_argument("--n-test", type=int, default=None, help="test images to use (default: all)")
-    parser.add_argument("--article-epochs", type=int, default=None, help="epochs of the article recipe (default 50)")
-    parser.add_argument("--course-epochs", type=int, default=None,
-                        help=f"length of the course recipe's schedule (default {defaults.epochs})")
-    parser.add_argument("--ingredient-epochs", type=int, default=None,
-                        help="timed epochs per ingredient row, 0 to skip (default 3)")
-    parser.add_argument("--ablation-epochs", type=int, default=None,
-                        help="at most this many epochs per recipe variant without one ingredient, 0 to skip "
-                             "(default 30)")
+    parser = _parser()
     args = parser.parse_args(argv)
+    for key in ("n_train", "n_test", "article_epochs", "course_epochs"):
+        value = getattr(args, key)
+        if value is not None and value < 1:
+            parser.error(f"--{key.replace('_', '-')} must be a positive integer, received {value}")
+    for key in ("ingredient_epochs", "ablation_epochs"):
+        value = getattr(args, key)
+        if value is not None and value < 0:
+            parser.error(f"--{key.replace('_', '-')} must be 0 or a positive integer, received {value}")
 
+    from aecourse.bench.ingredients import ways_for
     from aecourse.bench.report import markdown_report, write_results
-    from aecourse.bench.suite import run_benchmark
+    from aecourse.bench.suite import course_recipe, run_benchmark
     from aecourse.data import DataSourceError
 
-    quick = dict(n_train=4096, n_test=1024, article_epochs=3, course_epochs=3, ingredient_epochs=1, peak_repeats=5,
-                 ablation_epochs=2)
-    full = dict(n_train=None, n_test=None, article_epochs=50, course_epochs=defaults.epochs,
-                ingredient_epochs=3, peak_repeats=50, ablation_epochs=30)
-    settings = quick if args.quick else full
-    for key in ("n_train", "n_test", "article_epochs", "course_epochs", "ingredient_epochs", "ablation_epochs"):
+    recipe = course_recipe(args.model)
+    settings = dict(QUICK) if args.quick else {}
+    course_epochs = settings.pop("course_epochs", None)
+    if args.quick:
+        ways = [w for w in ways_for(args.model, recipe) if not w.needs_process
+                and not (args.model == "conv" and w.jit_compile)]
+        settings.update(ways=ways, peak_xla=args.model == "dense")
+    for key in ("n_train", "n_test", "article_epochs", "ingredient_epochs", "ablation_epochs"):
         if getattr(args, key) is not None:
             settings[key] = getattr(args, key)
-    for key in ("n_train", "n_test", "article_epochs", "course_epochs"):
-        if settings[key] is not None and settings[key] < 1:
-            parser.error(f"--{key.replace('_', '-')} must be a positive integer, received {settings[key]}")
-    recipe = {"epochs": settings.pop("course_epochs")}
-    if settings["n_train"] is not None:
-        recipe["batch_size"] = min(defaults.batch_size, settings["n_train"])
+    if args.no_sweep:
+        settings["sweep"] = False
+    if args.course_epochs is not None or course_epochs is not None:
+        recipe = dataclasses.replace(recipe, epochs=args.course_epochs or course_epochs)
+    if settings.get("n_train") is not None:
+        recipe = dataclasses.replace(recipe, batch_size=min(recipe.batch_size, settings["n_train"] // 4))
     out = Path(args.out) if args.out is not None else default_out_dir(quick=args.quick)
     try:
-        results = run_benchmark(recipe=FastRecipe(**recipe), **settings)
+        results = run_benchmark(args.model, recipe=recipe, **settings)
     except DataSourceError as exc:
         print(f"{DEBIAN_HINT}\n\nDetails: {exc}", file=sys.stderr)
         return 2

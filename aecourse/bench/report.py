@@ -1,15 +1,114 @@
-"""The benchmark's files: ``results.json``, ``results.md`` and ``loss_vs_time.png``."""
+"""A benchmark's files: ``<model>.json``, ``<model>.md`` and ``<model>_loss_vs_time.png``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-__all__ = ["markdown_report", "write_results"]
+__all__ = ["markdown_report", "write_results", "result_paths"]
+
+_TITLES = {"dense": "the article's dense autoencoder", "conv": "the article's convolutional autoencoder"}
+
+
+def _f(value, digits=4):
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _seconds(run):
+    return f"{run['reached_at']:.1f}" if run["reached"] else f"not reached ({run['seconds']:.1f})"
+
+
+def _load_text(values):
+    return "n/a" if not values else " / ".join(f"{v:.2f}" for v in values)
+
+
+def _main_table(results):
+    a, c = results["article"], results["course"]
+    ta, tc = a["throughput"], c["throughput"]
+    ratio = "not reached" if results["ratio"] is None else f"{results['ratio']:.3f}"
+
+    def val_at(run):
+        return run["val_loss"][run["reached_epoch"] - 1] if run["reached"] else run["final_val_loss"]
+
+    return [
+        "| | article recipe | course recipe |",
+        "| --- | --- | --- |",
+        f"| recipe | {a['recipe']} | {c['recipe']} |",
+        f"| epochs run | {a['epochs']} | {c['epochs']} |",
+        f"| epochs to the target | {a['reached_epoch']} | {c['reached_epoch'] or 'not reached'} |",
+        f"| validation BCE at that epoch | {_f(val_at(a))} | {_f(val_at(c))} |",
+        f"| validation BCE above its floor ({a['val_floor']:.4f}) | {_f(val_at(a) - a['val_floor'])} | "
+        f"{_f(val_at(c) - c['val_floor'])} |",
+        f"| time to the target (s) | {_seconds(a)} | {_seconds(c)} |",
+        f"| of which validation (s) | {a['eval_seconds']:.1f} | {c['eval_seconds']:.1f} |",
+        f"| ratio course / article | | **{ratio}** (goal <= 0.25) |",
+        f"| test BCE, scored once after training | {_f(a['test']['bce'])} | {_f(c['test']['bce'])} |",
+        f"| test BCE above its floor ({a['test']['floor']:.4f}) | {_f(a['test']['bce_above_floor'])} | "
+        f"{_f(c['test']['bce_above_floor'])} |",
+        f"| test MSE | {_f(a['test']['mse'])} | {_f(c['test']['mse'])} |",
+        f"| training examples/s | {ta['examples_per_second']:,.0f} | {tc['examples_per_second']:,.0f} |",
+        f"| achieved GFLOP/s | {ta['gflops']:.1f} | {tc['gflops']:.1f} |",
+        f"| kernel peak on the same products (GFLOP/s) | {ta['peak_gflops']:.1f} | {tc['peak_gflops']:.1f} |",
+        f"| fraction of the peak | {ta['fraction_of_peak']:.2f} | **{tc['fraction_of_peak']:.2f}** (goal >= 0.5) |",
+    ]
+
+
+def _peak_table(results):
+    lines = ["| products timed | batch | TensorFlow's kernels (GFLOP/s) | XLA (GFLOP/s) |", "| --- | --- | --- | --- |"]
+    keys = {}
+    for key, value in results["kernel_peak"].items():
+        batch, label, engine = key.split("/")
+        keys.setdefault((label, int(batch)), {})[engine] = value["used"]["gflops"]
+    for (label, batch), engines in keys.items():
+        lines.append(f"| {label} | {batch} | {_f(engines.get('tf'), 1)} | {_f(engines.get('xla'), 1)} |")
+    return lines
+
+
+def _ingredient_table(results):
+    rows = results["ingredients"]
+    base = next((r for r in rows if "error" not in r), None)
+    lines = ["| way of training (one epoch, no evaluation) | batch | s/epoch | examples/s | GFLOP/s | "
+             "speed vs keras fit |", "| --- | --- | --- | --- | --- | --- |"]
+    for row in rows:
+        if "error" in row:
+            lines.append(f"| {row['name']} | | | | | {row['error']} |")
+            continue
+        speed = row["examples_per_second"] / base["examples_per_second"]
+        lines.append(f"| {row['name']} | {row['batch_size']} | {row['seconds_per_epoch']:.2f} | "
+                     f"{row['examples_per_second']:,.0f} | {row.get('gflops', float('nan')):.1f} | {speed:.2f}x |")
+    return lines
+
+
+def _reached(row):
+    return (f"{row['reached_epoch']} | {row['reached_at']:.1f}" if row["reached"] else
+            f"not reached in {row['epochs']} (validation BCE {row['final_val_loss']:.4f}) | ")
+
+
+def _sweep_table(results):
+    choice = results["sweep_choice"]
+    recipe = results["course_recipe"]
+    lines = ["| peak rate | schedule (epochs) | epochs to the target | time (s) | |", "| --- | --- | --- | --- | --- |"]
+    for row in results["sweep"]:
+        marks = []
+        if choice and (row["learning_rate"], row["schedule"]) == (choice["learning_rate"], choice["schedule"]):
+            marks.append("sweep's choice")
+        if (row["learning_rate"], row["schedule"]) == (recipe["learning_rate"], recipe["epochs"]):
+            marks.append("the course's recipe")
+        lines.append(f"| {row['learning_rate']:g} | {row['schedule']} | {_reached(row)} | {', '.join(marks)} |")
+    return lines
+
+
+def _ablation_table(results):
+    a, c = results["article"], results["course"]
+    lines = ["| recipe | epochs to the target | time (s) |", "| --- | --- | --- |",
+             f"| article recipe (keras fit) | {_reached(a)} |", f"| course recipe | {_reached(c)} |"]
+    for row in results["ablation"]:
+        lines.append(f"| course recipe {row['name']} | {_reached(row)} |")
+    return lines
 
 
 def markdown_report(results):
-    """The benchmark's results as Markdown: a title, the main table, the machine, two more tables.
+    """A benchmark's results as Markdown: title, main table, machine, then the other tables.
 
     Args:
         results: what :func:`aecourse.bench.suite.run_benchmark` returned.
@@ -19,67 +118,41 @@ def markdown_report(results):
 
     Example:
         >>> import importlib.resources
-        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "results.json"
-        >>> markdown_report(json.loads(stored.read_text())).splitlines()[0][:42]
-        '# Benchmark: article recipe vs course reci'
+        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "dense.json"
+        >>> markdown_report(json.loads(stored.read_text())).splitlines()[0][:43]
+        '# Benchmark: the article recipe and the cou'
     """
-    a, c = results["article"], results["course"]
-    ta, tc = a["throughput"], c["throughput"]
+    model = results["benchmark"]
     loads = results["machine"]["load_average"]
-
-    def load_text(values):
-        return "n/a" if not values else " / ".join(f"{v:.2f}" for v in values)
-
-    ratio = "not reached" if results["ratio"] is None else f"{results['ratio']:.3f}"
-    course_time = f"{c['reached_at']:.1f}" if c["reached"] else f"not reached ({c['seconds']:.1f})"
+    m = results["machine"]
     lines = [
-        f"# Benchmark: article recipe vs course recipe ({results['date']})",
+        f"# Benchmark: the article recipe and the course recipe on {_TITLES[model]} ({results['date']})",
         "",
-        f"Machine: {results['machine']['processor']}, {results['machine']['cpus']} CPUs, "
-        f"TensorFlow {results['machine']['tensorflow']}, Keras {results['machine']['keras']}. "
-        f"Data: {results['data']['n_train']:,} training / {results['data']['n_test']:,} test images "
-        f"of Fashion-MNIST. Model: {results['model']['parameters']:,} parameters.",
+        f"Machine: {m['processor']}, {m['cpus']} CPUs, TensorFlow {m['tensorflow']}, Keras {m['keras']}, "
+        f"TF_ENABLE_ONEDNN_OPTS={m['TF_ENABLE_ONEDNN_OPTS']}. Data: Fashion-MNIST, {results['data']['n_fit']:,} "
+        f"training images to fit, {results['data']['n_val']:,} held out for validation, "
+        f"{results['data']['n_test']:,} test images. Model: {results['model']['parameters']:,} parameters, "
+        f"{results['model']['flops_per_example']['training']:,} FLOPs per image per training step. "
+        f"Target: the article recipe's final validation BCE, {results['target']:.4f}.",
         "",
-        "| | article recipe | course recipe |",
-        "| --- | --- | --- |",
-        f"| recipe | {a['recipe']} | {c['recipe']} |",
-        f"| epochs run | {a['epochs']} | {c['epochs']} |",
-        f"| final test BCE | {a['final_test_loss']:.4f} | {c['final_test_loss']:.4f} |",
-        f"| wall time to that BCE (s) | {a['seconds']:.1f} | {course_time} |",
-        f"| of which test evaluation (s) | {a['eval_seconds']:.1f} | {c['eval_seconds']:.1f} |",
-        f"| ratio course / article | | **{ratio}** (target <= 0.25) |",
-        f"| training examples/s | {ta['examples_per_second']:,.0f} | {tc['examples_per_second']:,.0f} |",
-        f"| achieved GFLOP/s | {ta['gflops']:.1f} | {tc['gflops']:.1f} |",
-        f"| matmul peak on the same shapes (GFLOP/s) | {ta['peak_gflops']:.1f} | {tc['peak_gflops']:.1f} |",
-        f"| fraction of peak | {ta['fraction_of_peak']:.2f} | **{tc['fraction_of_peak']:.2f}** (target >= 0.5) |",
+        *_main_table(results),
         "",
-        f"Load average (1 / 5 / 15 min) at the start: {load_text(loads.get('start'))}; "
-        f"after the article run: {load_text(loads.get('after_article'))}; "
-        f"after the course run: {load_text(loads.get('after_course'))}. "
-        f"{results['timing_note'].capitalize()}. Matrix-multiply peak (the faster of TensorFlow's and XLA's "
-        "kernels) before / after the training runs: "
-        + "; ".join(f"batch {b}: {p['before']['gflops']:.1f} / {p['after']['gflops']:.1f} GFLOP/s"
-                    for b, p in results["matmul_peak"].items()) + " (the higher one is used).",
+        f"Load average (1 / 5 / 15 min) at the start: {_load_text(loads.get('start'))}; "
+        f"after the article run: {_load_text(loads.get('after_article'))}; "
+        f"after the course run: {_load_text(loads.get('after_course'))}. "
+        f"{results['timing_note'][0].upper() + results['timing_note'][1:]}.",
+        "",
+        "Kernel peak: the products of a training step timed alone (the higher of a measurement before and "
+        "one after the training runs).",
+        "",
+        *_peak_table(results),
     ]
     if results["ingredients"]:
-        base = results["ingredients"][0]["seconds_per_epoch"]
-        lines += ["", "| way of training (one epoch, no evaluation) | batch | s/epoch | examples/s | GFLOP/s | "
-                      "speed-up vs keras fit |", "| --- | --- | --- | --- | --- | --- |"]
-        for row in results["ingredients"]:
-            lines.append(f"| {row['name']} | {row['batch_size']} | {row['seconds_per_epoch']:.2f} | "
-                         f"{row['examples_per_second']:,.0f} | {row.get('gflops', float('nan')):.1f} | "
-                         f"{base / row['seconds_per_epoch']:.2f}x |")
-    if results.get("ablation"):
-        first = next(i for i, v in enumerate(a["test_loss"]) if v <= a["final_test_loss"])
-        lines += ["", "| recipe | epochs to the article's final test BCE | wall time (s) |", "| --- | --- | --- |",
-                  f"| article recipe (keras fit) | {first + 1} | {a['times'][first]:.1f} |",
-                  f"| course recipe | {c['epochs'] if c['reached'] else 'not reached'} | {course_time} |"]
-        for row in results["ablation"]:
-            if row["reached"]:
-                lines.append(f"| course recipe {row['name']} | {row['epochs']} | {row['reached_at']:.1f} |")
-            else:
-                lines.append(f"| course recipe {row['name']} | not reached in {row['epochs']} "
-                             f"(test BCE {row['final_test_loss']:.4f}) | |")
+        lines += ["", *_ingredient_table(results)]
+    if results["sweep"]:
+        lines += ["", "Sweep on validation data (seed of its own), to the same target:", "", *_sweep_table(results)]
+    if results["ablation"]:
+        lines += ["", *_ablation_table(results)]
     return "\n".join(lines) + "\n"
 
 
@@ -89,26 +162,45 @@ def _plot(results, path):
 
     fig = Figure(figsize=(7, 4))
     ax = fig.subplots()
-    target = results["article"]["final_test_loss"]
+    target = results["target"]
     for key, label, style in (("article", "article recipe", "o-"), ("course", "course recipe", "s-")):
         run = results[key]
-        ax.plot(run["times"], run["test_loss"], style, markersize=3, label=f"{label} ({run['epochs']} epochs)")
-    ax.axhline(target, color="gray", linestyle="--", linewidth=1, label=f"article's final test BCE {target:.4f}")
+        ax.plot(run["times"], run["val_loss"], style, markersize=3, label=f"{label} ({run['epochs']} epochs)")
+    ax.axhline(target, color="gray", linestyle="--", linewidth=1,
+               label=f"target: article's final validation BCE {target:.4f}")
     if results["course"]["reached"]:
         ax.axvline(results["course"]["reached_at"], color="gray", linestyle=":", linewidth=1)
-    losses = results["article"]["test_loss"] + results["course"]["test_loss"]
+    losses = results["article"]["val_loss"] + results["course"]["val_loss"]
     ax.set_ylim(min(losses) - 0.002, min(max(losses), target + 0.04))
     ax.set_xlim(left=0)
-    ax.set_xlabel("wall time (s), compilation and test evaluation included")
-    ax.set_ylabel("test BCE")
-    ax.set_title("Test loss against wall time, same machine, same run")
+    ax.set_xlabel("wall time (s), compilation and validation included")
+    ax.set_ylabel("validation BCE")
+    ax.set_title(f"Validation loss against wall time: {_TITLES[results['benchmark']]}")
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 
 
+def result_paths(out_dir, model):
+    """The three files of a benchmark of ``model`` in ``out_dir``.
+
+    Args:
+        out_dir: a folder.
+        model: ``"dense"`` or ``"conv"``.
+
+    Returns:
+        ``{"json": ..., "markdown": ..., "plot": ...}``, :class:`pathlib.Path` objects.
+
+    Example:
+        >>> sorted(p.name for p in result_paths("out", "conv").values())
+        ['conv.json', 'conv.md', 'conv_loss_vs_time.png']
+    """
+    out = Path(out_dir)
+    return {"json": out / f"{model}.json", "markdown": out / f"{model}.md", "plot": out / f"{model}_loss_vs_time.png"}
+
+
 def write_results(results, out_dir):
-    """Write ``results.json``, ``results.md`` and ``loss_vs_time.png`` into ``out_dir``.
+    """Write ``<model>.json``, ``<model>.md`` and ``<model>_loss_vs_time.png`` into ``out_dir``.
 
     Args:
         results: what :func:`aecourse.bench.suite.run_benchmark` returned.
@@ -119,15 +211,14 @@ def write_results(results, out_dir):
 
     Example:
         >>> import importlib.resources, tempfile
-        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "results.json"
+        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "dense.json"
         >>> with tempfile.TemporaryDirectory() as folder:
         ...     paths = write_results(json.loads(stored.read_text()), folder)
         ...     sorted(p.name for p in Path(folder).iterdir())
-        ['loss_vs_time.png', 'results.json', 'results.md']
+        ['dense.json', 'dense.md', 'dense_loss_vs_time.png']
     """
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"json": out / "results.json", "markdown": out / "results.md", "plot": out / "loss_vs_time.png"}
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    paths = result_paths(out_dir, results["benchmark"])
     paths["json"].write_text(json.dumps(results, indent=1) + "\n")
     paths["markdown"].write_text(markdown_report(results))
     _plot(results, paths["plot"])
