@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["markdown_report", "write_results", "result_paths"]
+__all__ = ["sections", "markdown_report", "load_results", "write_results", "result_paths"]
 
 _TITLES = {"dense": "the article's dense autoencoder", "conv": "the article's convolutional autoencoder"}
 
@@ -107,8 +107,55 @@ def _ablation_table(results):
     return lines
 
 
+def sections(results):
+    """A benchmark's results as Markdown, section by section.
+
+    Args:
+        results: what :func:`aecourse.bench.suite.run_benchmark` returned (or
+            :func:`load_results`).
+
+    Returns:
+        A dict of Markdown strings: ``"title"``, ``"setup"`` (machine, data, model,
+        target), ``"main"`` (the two recipes side by side), ``"loads"`` (load averages and
+        how times are measured), ``"peak"``, and, when the run made them,
+        ``"ingredients"``, ``"sweep"`` and ``"ablation"``.
+
+    Example:
+        >>> list(sections(load_results("conv")))[:4]
+        ['title', 'setup', 'main', 'loads']
+    """
+    model = results["benchmark"]
+    loads = results["machine"]["load_average"]
+    m = results["machine"]
+    found = {
+        "title": f"# Benchmark: the article recipe and the course recipe on {_TITLES[model]} ({results['date']})",
+        "setup": f"Machine: {m['processor']}, {m['cpus']} CPUs, TensorFlow {m['tensorflow']}, Keras {m['keras']}, "
+                 f"TF_ENABLE_ONEDNN_OPTS={m['TF_ENABLE_ONEDNN_OPTS']}. Data: Fashion-MNIST, "
+                 f"{results['data']['n_fit']:,} training images to fit, {results['data']['n_val']:,} held out for "
+                 f"validation, {results['data']['n_test']:,} test images. Model: "
+                 f"{results['model']['parameters']:,} parameters, "
+                 f"{results['model']['flops_per_example']['training']:,} FLOPs per image per training step. "
+                 f"Target: the article recipe's final validation BCE, {results['target']:.4f}.",
+        "main": "\n".join(_main_table(results)),
+        "loads": f"Load average (1 / 5 / 15 min) at the start: {_load_text(loads.get('start'))}; "
+                 f"after the article run: {_load_text(loads.get('after_article'))}; "
+                 f"after the course run: {_load_text(loads.get('after_course'))}. "
+                 f"{results['timing_note'][0].upper() + results['timing_note'][1:]}.",
+        "peak": "Kernel peak: the products of a training step timed alone (the higher of a measurement before "
+                "and one after the training runs).\n\n" + "\n".join(_peak_table(results)),
+    }
+    if results["ingredients"]:
+        found["ingredients"] = "\n".join(_ingredient_table(results))
+    if results["sweep"]:
+        found["sweep"] = "Sweep on validation data (seed of its own), to the same target:\n\n" + \
+            "\n".join(_sweep_table(results))
+    if results["ablation"]:
+        found["ablation"] = "\n".join(_ablation_table(results))
+    return found
+
+
 def markdown_report(results):
-    """A benchmark's results as Markdown: title, main table, machine, then the other tables.
+    """A benchmark's results as one Markdown page: every section of :func:`sections`, in order.
 
     Args:
         results: what :func:`aecourse.bench.suite.run_benchmark` returned.
@@ -117,43 +164,41 @@ def markdown_report(results):
         A string of Markdown.
 
     Example:
-        >>> import importlib.resources
-        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "dense.json"
-        >>> markdown_report(json.loads(stored.read_text())).splitlines()[0][:43]
+        >>> markdown_report(load_results("dense")).splitlines()[0][:43]
         '# Benchmark: the article recipe and the cou'
     """
-    model = results["benchmark"]
-    loads = results["machine"]["load_average"]
-    m = results["machine"]
-    lines = [
-        f"# Benchmark: the article recipe and the course recipe on {_TITLES[model]} ({results['date']})",
-        "",
-        f"Machine: {m['processor']}, {m['cpus']} CPUs, TensorFlow {m['tensorflow']}, Keras {m['keras']}, "
-        f"TF_ENABLE_ONEDNN_OPTS={m['TF_ENABLE_ONEDNN_OPTS']}. Data: Fashion-MNIST, {results['data']['n_fit']:,} "
-        f"training images to fit, {results['data']['n_val']:,} held out for validation, "
-        f"{results['data']['n_test']:,} test images. Model: {results['model']['parameters']:,} parameters, "
-        f"{results['model']['flops_per_example']['training']:,} FLOPs per image per training step. "
-        f"Target: the article recipe's final validation BCE, {results['target']:.4f}.",
-        "",
-        *_main_table(results),
-        "",
-        f"Load average (1 / 5 / 15 min) at the start: {_load_text(loads.get('start'))}; "
-        f"after the article run: {_load_text(loads.get('after_article'))}; "
-        f"after the course run: {_load_text(loads.get('after_course'))}. "
-        f"{results['timing_note'][0].upper() + results['timing_note'][1:]}.",
-        "",
-        "Kernel peak: the products of a training step timed alone (the higher of a measurement before and "
-        "one after the training runs).",
-        "",
-        *_peak_table(results),
-    ]
-    if results["ingredients"]:
-        lines += ["", *_ingredient_table(results)]
-    if results["sweep"]:
-        lines += ["", "Sweep on validation data (seed of its own), to the same target:", "", *_sweep_table(results)]
-    if results["ablation"]:
-        lines += ["", *_ablation_table(results)]
-    return "\n".join(lines) + "\n"
+    return "\n\n".join(sections(results).values()) + "\n"
+
+
+def load_results(model, folder=None):
+    """The stored results of a benchmark, as :func:`aecourse.bench.suite.run_benchmark` returned them.
+
+    Args:
+        model: ``"dense"`` or ``"conv"``.
+        folder: where to read ``<model>.json`` (default: the results shipped with the
+            package, read with :mod:`importlib.resources`).
+
+    Returns:
+        A dict.
+
+    Raises:
+        ValueError: for another model name.
+        FileNotFoundError: if the folder holds no results of that model.
+
+    Example:
+        >>> load_results("conv")["benchmark"]
+        'conv'
+    """
+    import importlib.resources
+
+    from aecourse.validation import check_one_of
+
+    model = check_one_of(model, "model", tuple(_TITLES), where="load_results")
+    if folder is None:
+        text = (importlib.resources.files("aecourse.bench") / "results" / f"{model}.json").read_text()
+    else:
+        text = (Path(folder) / f"{model}.json").read_text()
+    return json.loads(text)
 
 
 def _plot(results, path):
@@ -210,10 +255,9 @@ def write_results(results, out_dir):
         The three paths, as a dict ``{"json": ..., "markdown": ..., "plot": ...}``.
 
     Example:
-        >>> import importlib.resources, tempfile
-        >>> stored = importlib.resources.files("aecourse.bench") / "results" / "dense.json"
+        >>> import tempfile
         >>> with tempfile.TemporaryDirectory() as folder:
-        ...     paths = write_results(json.loads(stored.read_text()), folder)
+        ...     paths = write_results(load_results("dense"), folder)
         ...     sorted(p.name for p in Path(folder).iterdir())
         ['dense.json', 'dense.md', 'dense_loss_vs_time.png']
     """
