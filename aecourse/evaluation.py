@@ -90,8 +90,10 @@ def reconstruction_metrics(x_true, x_pred, *, data_range=1.0):
     a, a_range, b, b_range = losses._pair(x_true, x_pred, where)
     losses._check_span(a, a_range, data_range, where)
     check_same_scale(a, a_range, b, b_range, ("x_true", "x_pred"), where=where)
-    mse = losses.mse(a, b)
-    psnr = losses.psnr(a, b, data_range=data_range)
+    with np.errstate(over="ignore"):
+        mse = losses._reduce(losses._finite_sums(losses._row_sums(losses._squared_error, a, b), where), a, False)
+    with np.errstate(divide="ignore"):
+        psnr = float(10.0 * (2.0 * np.log10(data_range) - np.log10(mse)))  # as losses.psnr, from the same MSE
     if min(a_range[0], b_range[0]) >= 0 and max(a_range[1], b_range[1]) <= 1:
         bce = losses.bce(a, b)
         above = bce - losses.bce_floor(a)
@@ -322,6 +324,8 @@ class SeedResults:
         if isinstance(self.seeds, (str, bytes)) or not hasattr(self.seeds, "__iter__"):
             raise TypeError(message(where, "seeds", "a sequence of integers such as (0, 1, 2)", self.seeds))
         seeds = tuple(check_int(s, "seeds", where=where, min_value=0) for s in self.seeds)
+        if not seeds:
+            raise ValueError(message(where, "seeds", "at least one seed", seeds))
         check_instance(self.values, "values", Mapping, where=where, expected="a dict {metric: one value per seed}")
         values = {}
         for metric, row in self.values.items():

@@ -10,6 +10,7 @@ the per-epoch logs and how long each part took.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 import sys
 import time
 import warnings
@@ -298,6 +299,9 @@ def _checked_data(value, name, where):
     A ``tf.data.Dataset``, a generator or a dict of inputs is passed on to Keras unchanged.
     Returns ``(data, array or None, (min, max) or None)``.
     """
+    if value is None or isinstance(value, (numbers.Number, str, bytes, np.generic)):
+        raise TypeError(message(where, name, "an array of examples (a NumPy array or a tensor), or a dataset Keras' "
+                                "fit takes", value))
     if not _is_array(value):
         return value, None, None
     array = check_array(value, name, where=where, min_ndim=1, dtype=None, finite=False)

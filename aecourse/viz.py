@@ -952,7 +952,7 @@ def plot_latent_grid(decoder, *, x_range=(-3.0, 3.0), y_range=(-3.0, 3.0), n=15,
             array of codes ``(m, 2)`` to images.
         x_range: ``(low, high)`` of the first code coordinate.
         y_range: ``(low, high)`` of the second code coordinate.
-        n: images per side (``n * n`` codes are decoded).
+        n: images per side (``n * n`` codes are decoded), from 2 to 100.
         image_shape: shape of one image, for flat output that is not square.
         cmap: colour map for grey images.
         ax: an Axes to draw into; a new figure when ``None``.
@@ -984,7 +984,8 @@ def plot_latent_grid(decoder, *, x_range=(-3.0, 3.0), y_range=(-3.0, 3.0), n=15,
         if not low < high:
             raise ValueError(message(where, name, expected, r))
         ranges.append((low, high))
-    n = check_int(n, "n", where=where, min_value=2, fix="It is the number of images per side, e.g. 15.")
+    n = check_int(n, "n", where=where, min_value=2, max_value=100,
+                  fix="It is the number of images per side (n * n are decoded), e.g. 15.")
     _check_common(where, title=title, cmap=cmap)
     xs = np.linspace(*ranges[0], n)
     ys = np.linspace(*ranges[1], n)
@@ -1073,7 +1074,7 @@ def plot_rho_hat(report, *, ax=None, bins=30, log=False, title=None, **hist_kwar
         report: a :class:`aecourse.regularizers.SparsityReport`
             (:func:`aecourse.regularizers.sparsity_report`), or the ``rho_hat`` array.
         ax: an Axes to draw into; a new figure when ``None``.
-        bins: histogram bins (number or edges).
+        bins: histogram bins (a number up to 10,000, or increasing edges).
         log: logarithmic count axis.
         title: optional title.
         **hist_kwargs: passed to ``Axes.hist``.
@@ -1095,7 +1096,7 @@ def plot_rho_hat(report, *, ax=None, bins=30, log=False, title=None, **hist_kwar
     if rho_hat.ndim != 1:
         raise ValueError(message(where, "report", "a SparsityReport or a 1-D array of mean activations", rho_hat))
     if isinstance(bins, numbers.Integral) and not isinstance(bins, (bool, np.bool_)):
-        bins = check_int(bins, "bins", where=where, min_value=1)
+        bins = check_int(bins, "bins", where=where, min_value=1, max_value=10_000, fix="Use a number such as 30.")
     else:
         edges = check_array(bins, "bins", where=where, min_ndim=1, dtype="float64", min_length=2)
         if edges.ndim != 1 or np.any(np.diff(edges) <= 0):

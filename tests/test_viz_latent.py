@@ -96,7 +96,7 @@ def test_plot_latent_grid_bad_input():
     with pytest.raises(TypeError, match=r"^plot_latent_grid: Expected `y_range` to be a pair \(low, high\).*"
                                         r"Received: y_range=3\.$"):
         viz.plot_latent_grid(dec, y_range=3)
-    with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `n` to be an integer >= 2\. Received: n=1\."):
+    with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `n` to be an integer in \[2, 100\]\. Received: n=1\."):
         viz.plot_latent_grid(dec, n=1)
     with pytest.raises(ValueError, match=r"^plot_latent_grid: Expected `decoder` to be a function returning one image "
                                          r"per code \(9\)\. Received: decoder='a decoder that returned 2 images'\.$"):
