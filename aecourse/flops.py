@@ -27,9 +27,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
+
+import numpy as np
 
 from aecourse.nested import walk_layers
-from aecourse.validation import message
+from aecourse.validation import check_instance, message
 
 __all__ = ["dense_layer_shapes", "training_flops", "LayerFlops", "ModelFlops", "layer_flops", "model_flops"]
 
@@ -57,6 +60,7 @@ def dense_layer_shapes(model):
     """
     import keras
 
+    check_instance(model, "model", keras.Model, where="dense_layer_shapes", expected="a keras.Model")
     shapes = [(int(layer.kernel.shape[0]), int(layer.kernel.shape[1]))
               for layer, _ in walk_layers(model) if isinstance(layer, keras.layers.Dense)]
     if not shapes:
@@ -66,10 +70,17 @@ def dense_layer_shapes(model):
 
 
 def _check_shapes(shapes, where):
-    try:
-        pairs = [tuple(int(v) for v in s) for s in shapes]
-    except (TypeError, ValueError):
-        raise TypeError(message(where, "shapes", "a list of (in_features, out_features) pairs", shapes)) from None
+    expected = "a list of (in_features, out_features) pairs of integers"
+    if isinstance(shapes, (str, bytes, dict)) or not hasattr(shapes, "__iter__") or getattr(shapes, "ndim", 1) == 0:
+        raise TypeError(message(where, "shapes", expected, shapes, "Use dense_layer_shapes(model)."))
+    pairs = []
+    for pair in shapes:
+        if isinstance(pair, (str, bytes, dict)) or not hasattr(pair, "__iter__") or getattr(pair, "ndim", 1) == 0:
+            raise TypeError(message(where, "shapes", expected, shapes, f"{pair!r} is not a pair."))
+        values = list(pair)
+        if not all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
+            raise TypeError(message(where, "shapes", expected, shapes, f"{pair!r} does not hold integers."))
+        pairs.append(tuple(int(v) for v in values))
     if not pairs or any(len(s) != 2 or min(s) < 1 for s in pairs):
         raise ValueError(message(where, "shapes", "a non-empty list of (in_features, out_features) pairs "
                                  "of positive integers", shapes, "Use dense_layer_shapes(model)."))
@@ -259,6 +270,7 @@ def layer_flops(model):
     import keras
 
     where = "layer_flops"
+    check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
     layers = [layer for layer, _ in walk_layers(model)
               if not isinstance(layer, (keras.Model, keras.layers.InputLayer))]
     rows = []
@@ -300,5 +312,8 @@ def model_flops(model):
         >>> counts.forward, counts.training
         (18194688, 54132480)
     """
+    import keras
+
+    check_instance(model, "model", keras.Model, where="model_flops", expected="a keras.Model")
     rows = layer_flops(model)
     return ModelFlops(layers=rows, forward=sum(r.forward for r in rows), training=sum(r.training for r in rows))

@@ -28,7 +28,7 @@ def test_dense_layer_shapes_rejects_bad_input():
     with pytest.raises(ValueError, match="Expected `model` to be a model with at least one Dense layer. "
                                          "Received: model='plain'"):
         dense_layer_shapes(keras.Sequential([keras.Input((3,)), keras.layers.ReLU()], name="plain"))
-    with pytest.raises(TypeError, match="Expected `model` to be a keras.Model"):
+    with pytest.raises(TypeError, match="^dense_layer_shapes: Expected `model` to be a keras.Model"):
         dense_layer_shapes("model")
 
 
@@ -43,11 +43,16 @@ def test_training_flops_counts_the_matrix_products():
 
 
 @pytest.mark.parametrize("shapes, error", [([(3, 0)], ValueError), ([], ValueError), ([(3, 4, 5)], ValueError),
-                                           ([("a", 2)], TypeError), (5, TypeError)])
+                                           ([("a", 2)], TypeError), (5, TypeError), ([(2.5, 3)], TypeError),
+                                           ([(784, float("inf"))], TypeError), ("ab", TypeError), ([None], TypeError)])
 def test_training_flops_rejects_bad_shapes(shapes, error):
     with pytest.raises(error, match=r"training_flops: Expected `shapes` to be a (non-empty )?list of "
                                     r"\(in_features, out_features\) pairs"):
         training_flops(shapes)
+
+
+def test_training_flops_accepts_numpy_integers_and_arrays():
+    assert training_flops(np.array([[784, 128], [128, 784]])) == training_flops([(784, 128), (128, 784)])
 
 
 # ------------------------------------------------------------------ hand counts
@@ -252,5 +257,7 @@ def test_layer_flops_refuses_what_it_cannot_count():
         layer_flops(dilated)
     with pytest.raises(ValueError, match="at least one Dense, Conv2D or Conv2DTranspose layer"):
         layer_flops(keras.Sequential([keras.Input((3,)), keras.layers.ReLU()], name="plain"))
-    with pytest.raises(TypeError, match="Expected `model` to be a keras.Model"):
+    with pytest.raises(TypeError, match="^model_flops: Expected `model` to be a keras.Model"):
         model_flops("model")
+    with pytest.raises(TypeError, match="^layer_flops: Expected `model` to be a keras.Model"):
+        layer_flops(None)
