@@ -245,7 +245,7 @@ def test_builder_any_input_shape(shape, kwargs):
         ({"architecture": "conv", "hidden_units": (8,)}, ValueError, "`hidden_units` sets the layers of "
                                                                      "architecture='dense'"),
         ({"seed": "0"}, TypeError, "Expected `seed` to be an integer >= 0. Received: seed='0'"),
-        ({"hidden_units": (0,)}, ValueError, "hidden_units\\[0\\] must be a positive integer"),
+        ({"hidden_units": (0,)}, ValueError, "Expected `hidden_units` to be a sequence of integers >= 1.*Entry 0 is 0"),
     ],
 )
 def test_builder_rejects_bad_arguments(kwargs, error, text):
@@ -254,7 +254,7 @@ def test_builder_rejects_bad_arguments(kwargs, error, text):
 
 
 def test_builder_rejects_a_flat_input_for_conv():
-    with pytest.raises(ValueError, match="must be \\(height, width, channels\\)"):
+    with pytest.raises(ValueError, match="Expected `input_shape` to be the shape of one image, \\(height, width, channels\\)"):
         variational_autoencoder((784,), architecture="conv")
 
 
