@@ -49,47 +49,6 @@ def test_generic_checks():
         check_array([1, 3], [1, 2])
 
 
-# ------------------------------------------------------------------- chapter 6 (chapter 7: test_exercises_ch07.py)
-
-from aecourse.noise import add_noise  # noqa: E402
-from aecourse.exercises import ch06  # noqa: E402
-
-
-def psnr_db(a, b):
-    return 10 * np.log10(1 / np.mean((a - b) ** 2))
-
-
-def test_ch06_masking_noise():
-    clean = X_TEST[:20]
-    assert ch06.masking_noise.check(____, clean).status == "not attempted"
-    assert ch06.masking_noise.check(add_noise(clean, "masking", 0.3, seed=1), clean, amount=0.3).correct
-    gaussian = ch06.masking_noise.check(add_noise(clean, "gaussian", 0.3, seed=1), clean)
-    assert gaussian.status == "incorrect" and "only sets pixels to 0" in gaussian.message
-    light = ch06.masking_noise.check(add_noise(clean, "masking", 0.1, seed=1), clean, amount=0.3)
-    assert "expected about 30%" in light.message
-    assert "should have the shape" in ch06.masking_noise.check(clean[:5], clean).message
-
-
-def test_ch06_psnr_gain():
-    clean, noisy = X_TEST[:10], add_noise(X_TEST[:10], "gaussian", 0.3, seed=0)
-    denoised = np.clip(0.5 * (clean + noisy), 0, 1)
-    gain = psnr_db(clean, denoised) - psnr_db(clean, noisy)
-    assert ch06.psnr_gain.check(____, clean, noisy, denoised).status == "not attempted"
-    assert ch06.psnr_gain.check(gain, clean, noisy, denoised).correct
-    assert "sign is flipped" in ch06.psnr_gain.check(-gain, clean, noisy, denoised).message
-    assert "against the clean image" in ch06.psnr_gain.check(psnr_db(noisy, denoised), clean, noisy, denoised).message
-
-
-def test_ch06_wide_bottleneck():
-    from aecourse.models import conv_autoencoder
-
-    assert ch06.wide_bottleneck.check(____).status == "not attempted"
-    assert ch06.wide_bottleneck.check(conv_autoencoder((28, 28, 1), latent_dim=128)).correct
-    narrow = ch06.wide_bottleneck.check(conv_autoencoder((28, 28, 1), latent_dim=10))
-    assert "128-number code, its encoder outputs 10" in narrow.message
-    assert "should output shape (28, 28, 1)" in ch06.wide_bottleneck.check(dense_autoencoder(latent_dim=128)).message
-
-
 # ----------------------------------------------------------------------- chapter 2
 
 from aecourse.exercises import ch02  # noqa: E402
