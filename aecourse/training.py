@@ -356,8 +356,9 @@ def _check_targets(model, y, y_array, y_range, name, where):
                      expected=f"values in [0, 1], as {targets} of a binary cross-entropy loss must be",
                      fix="Scale the data to [0, 1], or compile with loss='mse' for real-valued data.")
     layer, activation = _output_activation(model)
-    if activation is not None and is_bounded_activation(activation):
-        function = getattr(activation, "__name__", activation)
+    function = getattr(activation, "__name__", activation)
+    same_shape = tuple(y_array.shape[1:]) == tuple(model.output.shape[1:]) if hasattr(model, "output") else False
+    if activation is not None and is_bounded_activation(activation) and function != "softmax" and same_shape:
         check_values(y_array, name, where=where, min_value=0, max_value=1, value_range_=y_range,
                      expected=f"values in [0, 1], as {targets} of a model whose output layer {layer!r} has a "
                               f"{function} activation must be",
@@ -403,8 +404,9 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
 
     Before anything runs, the data are checked with one ``min`` and one ``max`` per
     array: NaN or infinite values are refused (they would train to a NaN loss), and so
-    are targets outside [0, 1] when the loss is a binary cross-entropy or the model's
-    output is a sigmoid (8-bit images: divide by 255). A loss name Keras does not
+    are targets outside [0, 1] when the loss is a binary cross-entropy, or when they
+    have the shape of the output and the output is a sigmoid (8-bit images: divide by
+    255). A loss name Keras does not
     know is refused in one line. A ``tf.data.Dataset`` or a generator is passed to
     Keras unchecked.
 

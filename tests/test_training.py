@@ -228,3 +228,10 @@ def test_keras_recipe():
         KerasRecipe(epochs=2.0)
     with pytest.raises(dataclasses.FrozenInstanceError):
         recipe.epochs = 4
+
+
+def test_a_classifier_with_integer_labels_trains():
+    classifier = keras.Sequential([keras.Input((12,)), keras.layers.Dense(3, activation="softmax")])
+    classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    x = np.random.default_rng(0).random((9, 12)).astype("float32")
+    assert train(classifier, x, np.arange(9) % 3, epochs=1, every=0).epochs == 1
