@@ -132,6 +132,10 @@ def _check_masking(noisy, clean, amount=0.3):
                             f"{amount:.0%} of the pixels to 0 and leaves the others unchanged.")
         raise Incorrect("some changed pixels took values other than 0 (Gaussian noise, or a blur?); masking "
                         "noise sets the chosen pixels to exactly 0 and leaves the others unchanged.")
+    if _shared_mask(changed, ink):
+        raise Incorrect("every image lost the same positions: one mask was drawn and applied to all images. "
+                        "Draw the mask with the shape of the whole array (clean.shape), one value per pixel "
+                        "of every image, as add_noise does.")
     fraction = float(changed[ink].mean())
     n_ink = int(ink.sum())
     tolerance = 0.01 + 4 * math.sqrt(max(amount * (1 - amount), 0.01) / n_ink)
@@ -142,10 +146,6 @@ def _check_masking(noisy, clean, amount=0.3):
                             f"0, so multiply by its opposite (`>= {amount:g}`), or use add_noise.")
         raise Incorrect(f"{fraction:.1%} of the non-black pixels were set to 0; expected about {amount:.0%} "
                         f"(amount={amount:g} is a fraction: each value is set to 0 with that probability).")
-    if _shared_mask(changed, ink):
-        raise Incorrect("every image lost the same positions: one mask was drawn and applied to all images. "
-                        "Draw the mask with the shape of the whole array (clean.shape), one value per pixel "
-                        "of every image, as add_noise does.")
     return (f"{fraction:.1%} of the non-black pixels were set to 0 (about {amount:.0%}), each image with its own "
             "mask, and every other pixel is unchanged.")
 
