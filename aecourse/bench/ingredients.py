@@ -110,6 +110,8 @@ def ways_for(model, recipe):
         Way("fit_fast + XLA" + (" (the course's recipe)" if (b, xla) == (256, True) else ""), jit_compile=True,
             upsampling=up, n_examples=1024 if model == "conv" else None),
     ]
+    if b != 256:
+        ways.append(Way(f"keras fit at batch {b}", trainer="fit", batch_size=b, upsampling=up))
     if (b, xla) not in ((256, True), (256, False)):
         ways.append(Way(f"the course's recipe: fit_fast at batch {b}" + (", XLA" if xla else ", no XLA"),
                         batch_size=b, jit_compile=xla, upsampling=up))

@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-__all__ = ["sections", "markdown_report", "load_results", "write_results", "result_paths"]
+__all__ = ["sections", "summary", "markdown_report", "load_results", "write_results", "result_paths"]
 
 _TITLES = {"dense": "the article's dense autoencoder", "conv": "the article's convolutional autoencoder"}
+
+
+def _epochs(n):
+    return f"{n} epoch" + ("" if n == 1 else "s")
 
 
 def _f(value, digits=4):
@@ -141,8 +145,9 @@ def sections(results):
                  f"after the article run: {_load_text(loads.get('after_article'))}; "
                  f"after the course run: {_load_text(loads.get('after_course'))}. "
                  f"{results['timing_note'][0].upper() + results['timing_note'][1:]}.",
-        "peak": "Kernel peak: the products of a training step timed alone (the higher of a measurement before "
-                "and one after the training runs).\n\n" + "\n".join(_peak_table(results)),
+        "peak": "Kernel peak: the products of a training step timed alone (TensorFlow's kernels: the higher of a "
+                "measurement before and one after the training runs; XLA: before).\n\n"
+                + "\n".join(_peak_table(results)),
     }
     if results["ingredients"]:
         found["ingredients"] = "\n".join(_ingredient_table(results))
@@ -152,6 +157,46 @@ def sections(results):
     if results["ablation"]:
         found["ablation"] = "\n".join(_ablation_table(results))
     return found
+
+
+def summary(results):
+    """The benchmark's headline in a few lines: target, both recipes, the ratio and the fraction of the peak.
+
+    Args:
+        results: what :func:`aecourse.bench.suite.run_benchmark` returned (or
+            :func:`load_results`).
+
+    Returns:
+        A string of lines, each goal followed by "met" or "not met".
+
+    Example:
+        >>> print(summary(load_results("dense")).splitlines()[-1][:38])
+        course recipe's training throughput:
+    """
+    a, c = results["article"], results["course"]
+
+    def run_line(run):
+        reached = (f"target first reached after {_epochs(run['reached_epoch'])}, {run['reached_at']:.1f} s"
+                   if run["reached"] else f"target not reached in {_epochs(run['epochs'])}")
+        return (f"{reached}; test BCE {run['test']['bce']:.4f}, {run['test']['bce_above_floor']:.4f} above its "
+                f"floor")
+
+    def met(ok):
+        return "met" if ok else "not met"
+
+    ratio, fraction = results["ratio"], c["throughput"]["fraction_of_peak"]
+    lines = [
+        f"target: the article recipe's final validation BCE after {a['epochs']} epochs, {results['target']:.4f} "
+        f"({results['target'] - a['val_floor']:.4f} above the floor of the validation images, "
+        f"{a['val_floor']:.4f})",
+        f"article recipe: {run_line(a)}",
+        f"course recipe:  {run_line(c)}",
+        "time to target, course / article: " + ("not reached (goal <= 0.25: not met)" if ratio is None else
+                                                f"{ratio:.3f} (goal <= 0.25: {met(ratio <= 0.25)})"),
+        f"course recipe's training throughput: {c['throughput']['gflops']:.1f} GFLOP/s = {fraction:.2f} of "
+        f"the kernel peak, {c['throughput']['peak_gflops']:.1f} GFLOP/s (goal >= 0.5: {met(fraction >= 0.5)})",
+    ]
+    return "\n".join(lines)
 
 
 def markdown_report(results):
