@@ -619,12 +619,19 @@ def value_range(array):
     Returns:
         ``(low, high)``; both NaN if the array holds a NaN.
 
+    Raises:
+        TypeError: for anything but a non-empty NumPy array of real numbers.
+
     Example:
         >>> value_range(np.array([3, 0, 255], dtype=np.uint8))
         (0.0, 255.0)
         >>> value_range(np.array([0.5, np.nan]))
         (nan, nan)
     """
+    if not isinstance(array, np.ndarray) or array.size == 0 or not (
+            np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating) or array.dtype == np.bool_):
+        raise TypeError(message("value_range", "array", "a non-empty NumPy array of real numbers", array,
+                                "Convert it first with check_array."))
     return float(np.min(array)), float(np.max(array))
 
 
@@ -745,12 +752,16 @@ def check_one_image_or_batch(array, name, *, where):
     Returns:
         ``array`` or ``array[None]``.
 
+    Raises:
+        TypeError: if ``array`` is not a NumPy array.
+
     Example:
         >>> check_one_image_or_batch(np.zeros((28, 28, 1)), "images", where="demo").shape
         (1, 28, 28, 1)
         >>> check_one_image_or_batch(np.zeros((5, 28, 28)), "images", where="demo").shape
         (5, 28, 28)
     """
+    check_instance(array, name, np.ndarray, where=where, expected="a NumPy array")
     if array.ndim == 3 and array.shape[-1] in (1, 3) and min(array.shape[:2]) > 3:
         return array[None]
     return array
