@@ -16,7 +16,7 @@ and 10,000 test images):
    backward, TensorFlow's kernels and XLA's), before and after the training runs;
 2. trains the article's model (:func:`aecourse.models.dense_autoencoder` or
    :func:`aecourse.models.conv_autoencoder` with their defaults) with the article's
-   recipe (Adam at 1e-3, batch 256, Keras ``fit``; 50 epochs for the dense model, 10
+   recipe (Adam at 1e-3, batch 256, Keras ``fit``; 50 epochs for the dense model, 20
    for the conv model), the validation BCE computed after every epoch
    (:func:`~aecourse.bench.runs.run_article`); its final validation BCE is the target;
 3. sweeps the course recipe's peak learning rate and schedule length on the same

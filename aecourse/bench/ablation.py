@@ -8,7 +8,8 @@ article's quality.
 - :func:`learning_rate_sweep` tries a small grid of peak learning rates and schedule
   lengths with a seed of its own (not the seed of the timed comparison), and
   :func:`choose` picks the setting that reaches the target in the fewest epochs (ties:
-  the lower rate, then the shorter schedule). The choice rests on validation data only.
+  the one furthest below the target at that epoch). The choice rests on validation
+  data only.
 - :func:`recipe_ablation` takes one ingredient out at a time: the output-bias
   initialisation, the schedule (a constant rate), and for a recipe whose batch size
   differs from the article's, that batch size.
@@ -83,9 +84,10 @@ def learning_rate_sweep(data, target, *, model="dense", recipe=None, learning_ra
 def choose(rows):
     """The sweep's choice: the row that reached the target in the fewest epochs.
 
-    Ties go to the lower peak rate, then the shorter schedule; rows that never reached
-    the target are not chosen. Time is not used (it depends on the machine's load;
-    epochs do not).
+    Among rows that reached it after the same number of epochs, the one whose
+    validation BCE at that epoch is lowest (furthest below the target) wins; rows that
+    never reached the target are not chosen. Time is not used (it depends on the
+    machine's load; epochs do not).
 
     Args:
         rows: the rows of :func:`learning_rate_sweep`.
@@ -94,15 +96,15 @@ def choose(rows):
         The chosen row, or ``None`` if no row reached the target.
 
     Example:
-        >>> choose([{"reached": True, "reached_epoch": 5, "learning_rate": 0.008, "schedule": 20},
-        ...         {"reached": True, "reached_epoch": 5, "learning_rate": 0.004, "schedule": 20},
-        ...         {"reached": False, "reached_epoch": None, "learning_rate": 0.001, "schedule": 20}])
-        {'reached': True, 'reached_epoch': 5, 'learning_rate': 0.004, 'schedule': 20}
+        >>> choose([{"reached": True, "reached_epoch": 5, "val_loss": [0.3, 0.28, 0.27, 0.266, 0.262]},
+        ...         {"reached": True, "reached_epoch": 5, "val_loss": [0.3, 0.28, 0.27, 0.265, 0.261]},
+        ...         {"reached": False, "reached_epoch": None, "val_loss": [0.3, 0.29]}])["val_loss"][-1]
+        0.261
     """
     reached = [row for row in rows if row["reached"]]
     if not reached:
         return None
-    return min(reached, key=lambda row: (row["reached_epoch"], row["learning_rate"], row["schedule"]))
+    return min(reached, key=lambda row: (row["reached_epoch"], row["val_loss"][row["reached_epoch"] - 1]))
 
 
 def recipe_ablation(data, target, *, model="dense", recipe=None, max_epochs=30, seed=0, log=None):

@@ -68,7 +68,7 @@ def _parser():
     parser.add_argument("--n-train", type=int, default=None, help="training images to use (default: all)")
     parser.add_argument("--n-test", type=int, default=None, help="test images to use (default: all)")
     parser.add_argument("--article-epochs", type=int, default=None,
-                        help="epochs of the article recipe (default: 50 dense, 10 conv)")
+                        help="epochs of the article recipe (default: 50 dense, 20 conv)")
     parser.add_argument("--course-epochs", type=int, default=None,
                         help="length of the course recipe's schedule (default: the recipe's)")
     parser.add_argument("--ingredient-epochs", type=int, default=None,
