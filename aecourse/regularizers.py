@@ -295,6 +295,11 @@ class KLSparsity(keras.layers.Layer):
         kl = rho * ops.log(rho / rho_hat) + (1.0 - rho) * ops.log((1.0 - rho) / (1.0 - rho_hat))
         return self.beta * ops.sum(kl)
 
+    def __call__(self, inputs, *args, **kwargs):
+        # concrete values are checked before Keras wraps the call, so the error reads first
+        _check_activations(inputs, "KLSparsity")
+        return super().__call__(inputs, *args, **kwargs)
+
     def call(self, inputs):
         self.add_loss(self.penalty(inputs))
         return inputs

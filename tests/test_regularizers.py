@@ -209,7 +209,7 @@ def test_kl_layer_rejects_concrete_activations_outside_the_unit_interval():
     """ReLU codes (values above 1) make the penalty meaningless: a concrete batch is refused
     with the fix; inside fit's traced graph the builders and train check the model instead."""
     layer = KLSparsity()
-    with pytest.raises(ValueError, match=r"KLSparsity: Expected `activations` to be values in \[0, 1\]\. Received: "
+    with pytest.raises(ValueError, match=r"^KLSparsity: Expected `activations` to be values in \[0, 1\]\. Received: "
                                          r"activations=array of shape \(4, 3\) and dtype float32 with values from 0 to "
                                          r"2\.5\. The KL penalty compares mean activations with rho, so the code must "
                                          r"lie in \[0, 1\]: use a sigmoid code layer \(latent_activation='sigmoid'\)\."):
