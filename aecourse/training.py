@@ -21,7 +21,7 @@ import numpy as np
 from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_loss,
                                  check_names, check_values, message)
 
-__all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train"]
+__all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train", "check_fit_data"]
 
 
 def set_seed(seed=0, deterministic=True):
@@ -368,7 +368,7 @@ def _check_targets(model, y, y_array, y_range, name, where):
 _warned_kl: set = set()
 
 
-def _warn_kl_after_unbounded(model):
+def _warn_kl_after_unbounded(model, where):
     """Warn once per layer about a KLSparsity after a layer whose outputs can leave [0, 1]."""
     from aecourse.nested import leaf_layers
     from aecourse.regularizers import KLSparsity, is_bounded_activation
@@ -379,7 +379,7 @@ def _warn_kl_after_unbounded(model):
         if (isinstance(layer, KLSparsity) and activation is not None and not is_bounded_activation(activation)
                 and id(layer) not in _warned_kl):
             _warned_kl.add(id(layer))
-            warnings.warn(f"train: the KLSparsity layer {layer.name!r} follows {before.name!r}, whose "
+            warnings.warn(f"{where}: the KLSparsity layer {layer.name!r} follows {before.name!r}, whose "
                           f"{getattr(activation, '__name__', activation)} activation is not limited to [0, 1]; the "
                           "KL penalty needs codes in [0, 1] (its values cannot be checked inside fit). Use a sigmoid "
                           "code layer.", UserWarning, stacklevel=3)
@@ -396,6 +396,61 @@ def _validation_pair(validation_data, x_array, where):
         raise ValueError(message(where, "validation_data", "(x_val, y_val), (x_val, y_val, sample_weight) or x_val "
                                  "alone for an autoencoder", validation_data))
     return (validation_data, validation_data)
+
+
+def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_data"):
+    """The checks :func:`train` makes on its data before anything runs, for any trainer.
+
+    Arrays are checked with one ``min`` and one ``max`` each: numbers, finite, inputs
+    and targets of the same length; targets in [0, 1] for a binary cross-entropy loss,
+    or of the output's shape for a sigmoid output (8-bit images: divide by 255). A
+    ``KLSparsity`` layer after an unbounded activation is warned about once. A dataset
+    or a generator is passed on unchecked.
+
+    Args:
+        model: the compiled model that will be trained.
+        x: training inputs.
+        y: training targets, or ``None`` for an autoencoder (``x`` itself).
+        validation_data: ``(x_val, y_val)`` (tuple or list), ``x_val`` alone, or ``None``.
+        where: the name the messages give (the trainer's).
+
+    Returns:
+        ``(x, y, validation_data)``, with ``y`` filled in and ``validation_data`` as a
+        tuple ``(x_val, y_val[, sample_weight])`` or ``None``.
+
+    Raises:
+        ValueError: for NaN or infinite values, lengths that differ, or targets out of
+            [0, 1] as above.
+        TypeError: for data that are not numbers.
+
+    Example:
+        >>> from aecourse.models import dense_autoencoder
+        >>> model = dense_autoencoder((4,), (), 2)
+        >>> model.compile(optimizer="adam", loss="binary_crossentropy")
+        >>> x, y, val = check_fit_data(model, np.zeros((8, 4)), validation_data=[np.zeros((2, 4))] * 2)
+        >>> y is x, len(val)
+        (True, 2)
+    """
+    x, x_array, x_range = _checked_data(x, "x", where)
+    if y is None:
+        y, y_array, y_range, y_name = x, x_array, x_range, "x"
+    else:
+        y, y_array, y_range = _checked_data(y, "y", where)
+        y_name = "y"
+        if x_array is not None and y_array is not None and len(y_array) != len(x_array):
+            raise ValueError(message(where, "y", f"one target per example of x ({len(x_array)})", y_array))
+    _check_targets(model, y, y_array, y_range, y_name, where)
+    if validation_data is not None:
+        pair = _validation_pair(validation_data, x_array, where)
+        x_val, x_val_array, x_val_range = _checked_data(pair[0], "validation_data[0]", where)
+        y_val, y_val_array, y_val_range = _checked_data(pair[1], "validation_data[1]", where)
+        if x_val_array is not None and y_val_array is not None and len(x_val_array) != len(y_val_array):
+            raise ValueError(message(where, "validation_data", f"one target per validation input ({len(x_val_array)})",
+                                     y_val_array))
+        _check_targets(model, y_val, y_val_array, y_val_range, "validation_data", where)
+        validation_data = (x_val, y_val) + tuple(pair[2:])
+    _warn_kl_after_unbounded(model, where)
+    return x, y, validation_data
 
 
 def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shuffle=True,
@@ -473,25 +528,7 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
         check_instance(callback, "callbacks", keras.callbacks.Callback, where=where,
                        expected="a list of keras.callbacks.Callback")
 
-    x, x_array, x_range = _checked_data(x, "x", where)
-    if y is None:
-        y, y_array, y_range, y_name = x, x_array, x_range, "x"
-    else:
-        y, y_array, y_range = _checked_data(y, "y", where)
-        y_name = "y"
-        if x_array is not None and y_array is not None and len(y_array) != len(x_array):
-            raise ValueError(message(where, "y", f"one target per example of x ({len(x_array)})", y_array))
-    _check_targets(model, y, y_array, y_range, y_name, where)
-    if validation_data is not None:
-        pair = _validation_pair(validation_data, x_array, where)
-        x_val, x_val_array, x_val_range = _checked_data(pair[0], "validation_data[0]", where)
-        y_val, y_val_array, y_val_range = _checked_data(pair[1], "validation_data[1]", where)
-        if x_val_array is not None and y_val_array is not None and len(x_val_array) != len(y_val_array):
-            raise ValueError(message(where, "validation_data", f"one target per validation input ({len(x_val_array)})",
-                                     y_val_array))
-        _check_targets(model, y_val, y_val_array, y_val_range, "validation_data", where)
-        validation_data = (x_val, y_val) + tuple(pair[2:])
-    _warn_kl_after_unbounded(model)
+    x, y, validation_data = check_fit_data(model, x, y, validation_data, where=where)
 
     clock = _Clock()
     callbacks = callbacks + [clock]
