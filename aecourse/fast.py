@@ -21,8 +21,8 @@ import numpy as np
 
 from aecourse.nested import leaf_layers
 from aecourse.training import CompactProgress, FitResult
-from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int,
-                                 message)
+from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_loss,
+                                 check_values, message)
 
 __all__ = ["FastRecipe", "fit_fast", "init_output_bias"]
 
@@ -314,30 +314,21 @@ def init_output_bias(model, x):
                                  f"(layer {layer.name!r} has {activation!r})", model.name, fix))
     mean = _mean_per_bias_entry(layer, cropped, x, where)
     if activation == "sigmoid":
-        _check_unit_range(original, x, "x", where, "the model's sigmoid output")
+        _check_unit_range(original, "x", where, "the model's sigmoid output")
         mean = np.clip(mean, 1e-3, 1 - 1e-3)
         mean = np.log(mean / (1 - mean))
     layer.bias.assign(mean.astype("float32"))
     return layer
 
 
-def _check_unit_range(original, array, name, where, reason, variable=None):
-    """Values in [0, 1], with the hint to divide 0-255 images by 255."""
-    variable = variable or name
-    if not array.size:
-        return
-    low, high = float(array.min()), float(array.max())
-    if low >= 0.0 and high <= 1.0:
-        return
-    dtype = getattr(original, "dtype", array.dtype)
-    received = f"values from {low:g} to {high:g} (dtype {dtype})"
-    if low >= 0.0 and high <= 255.0:
-        fix = (f"These look like 0-255 pixel values: divide by 255 first, "
-               f"e.g. {variable} = {variable}.astype('float32') / 255.")
-    else:
-        fix = "Scale the data into [0, 1], or use a loss such as 'mse' with a linear output."
-    raise ValueError(f"{where}: Expected `{name}` to be in [0, 1] for {reason}. Received: {name} with {received}. "
-                     f"{fix}")
+def _check_unit_range(original, name, where, reason):
+    """Values in [0, 1] (:func:`aecourse.validation.check_values`), with the divide-by-255 hint."""
+    original = np.asarray(original)
+    if original.size:
+        check_values(original, name, where=where, finite=False, min_value=0, max_value=1,
+                     expected=f"values in [0, 1] for {reason}",
+                     fix="Scale the data into [0, 1] (pixels from 0 to 255: divide by 255), or use a loss "
+                         "such as 'mse' with a linear output.")
 
 
 _BCE_NAMES = ("binary_crossentropy", "bce", "BinaryCrossentropy", "binary_focal_crossentropy",
@@ -345,21 +336,14 @@ _BCE_NAMES = ("binary_crossentropy", "bce", "BinaryCrossentropy", "binary_focal_
 
 
 def _check_loss(loss, where):
-    """``(loss, is_bce)``: a usable Keras loss, or ``None`` for a model that adds its own."""
+    """``(loss, is_bce)``: a usable Keras loss (:func:`aecourse.validation.check_loss`), or ``None``
+    for a model that adds its own."""
     if loss is None:
         return None, False
+    check_loss(loss, where=where, fix="Or None, for a model that adds its own loss.")
     if isinstance(loss, str):
-        try:
-            function = keras.losses.get(loss)
-        except ValueError:
-            raise ValueError(message(where, "loss", "a Keras loss name such as 'binary_crossentropy' or 'mse', "
-                                     "a loss object, or None for a model that adds its own loss", loss)) from None
-        is_bce = loss in _BCE_NAMES or function in (keras.losses.binary_crossentropy,
-                                                     keras.losses.binary_focal_crossentropy)
-        return loss, is_bce
-    if not callable(loss):
-        raise TypeError(message(where, "loss", "a Keras loss name such as 'binary_crossentropy' or 'mse', "
-                                "a loss object, or None for a model that adds its own loss", loss))
+        return loss, loss in _BCE_NAMES or keras.losses.get(loss) in (keras.losses.binary_crossentropy,
+                                                                       keras.losses.binary_focal_crossentropy)
     is_bce = isinstance(loss, (keras.losses.BinaryCrossentropy, keras.losses.BinaryFocalCrossentropy)) or \
         loss in (keras.losses.binary_crossentropy, keras.losses.binary_focal_crossentropy)
     return loss, is_bce
@@ -501,10 +485,10 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         >>> cae = conv_autoencoder((8, 8, 1), filters=(4,), latent_dim=2, upsampling="nearest")
         >>> fit_fast(cae, images, epochs=1, batch_size=32, jit_compile=False).epochs
         1
-        >>> fit_fast(cae, images * 255, epochs=1, batch_size=32)
+        >>> fit_fast(cae, (images * 255).astype("uint8"), epochs=1, batch_size=32)
         Traceback (most recent call last):
         ...
-        ValueError: fit_fast: Expected `x` to be in [0, 1] for the binary cross-entropy loss. Received: x with values from ... to ... (dtype float32). These look like 0-255 pixel values: divide by 255 first, e.g. x = x.astype('float32') / 255.
+        ValueError: fit_fast: Expected `x` to be values in [0, 1] for the binary cross-entropy loss. Received: x=array of shape (64, 8, 8, 1) and dtype uint8 with values from 0 to 254. These look like 8-bit images (values 0-255): divide by 255 first, e.g. x = x.astype('float32') / 255.
     """
     where = "fit_fast"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
@@ -531,13 +515,12 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
         raise ValueError(message(where, "y", f"an array with as many examples as x ({len(x)})", y))
     _check_target_shape(model, y, y_name, where)
     if is_bce:
-        _check_unit_range(y_original, y, y_name, where, "the binary cross-entropy loss")
+        _check_unit_range(y_original, y_name, where, "the binary cross-entropy loss")
     if validation_data is not None:
         x_val, y_val, y_val_original = _validation_arrays(validation_data, where)
         _check_target_shape(model, y_val, "validation_data", where)
         if is_bce:
-            _check_unit_range(y_val_original, y_val, "validation_data", where, "the binary cross-entropy loss",
-                              variable="x_val")
+            _check_unit_range(y_val_original, "validation_data", where, "the binary cross-entropy loss")
     if target_loss is not None:
         if validation_data is None:
             raise ValueError(message(where, "target_loss", "None when there is no validation_data",
