@@ -17,6 +17,7 @@ from aecourse.exercises import ____, ch01
 from aecourse.losses import bce, mse
 from aecourse.models import conv_autoencoder, dense_autoencoder
 from aecourse.training import set_seed, train
+from exercise_support import incorrect
 
 matplotlib.use("Agg")
 
@@ -42,11 +43,6 @@ X_REC = np.clip(np.where(FLIPS, 1 - X_TEST, NOISY), 0, 1).astype("float32")
 ERRORS = ((X_TEST - X_REC) ** 2).mean(axis=1)
 
 
-def incorrect(result, *fragments):
-    assert result.status == "incorrect", result
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-    assert "Traceback" not in result.message and "_check" not in result.message
 
 
 # ------------------------------------------------------------ 1.1 an 8-number code

@@ -10,6 +10,7 @@ import pytest
 
 from aecourse.exercises import ____, ch06
 from aecourse.noise import add_noise
+from exercise_support import incorrect
 
 RNG = np.random.default_rng(6)
 # Awkward sizes: 7 images of 9 x 11 pixels, about half of them black, values in [0, 1]
@@ -17,10 +18,6 @@ CLEAN = np.where(RNG.random((7, 9, 11, 1)) < 0.5, 0.0, RNG.uniform(0.2, 1.0, (7,
 CHAPTER = Path(__file__).resolve().parents[1] / "book" / "06_denoising_autoencoders.ipynb"
 
 
-def incorrect(result, *fragments):
-    assert result.status == "incorrect", result
-    for fragment in fragments:
-        assert fragment in result.message, result.message
 
 
 def psnr_db(a, b):

@@ -57,7 +57,8 @@ def test_kl_published_solution_and_other_right_answers():
     (lambda m, v: 0.5 * np.sum(m**2 + np.exp(v) - 1 - v), "returned shape ()"),
     (lambda m, v: None, "did you forget `return`"),
     (lambda m, v: "kl", "should return numbers"),
-    (lambda m: m, "raised TypeError"),
+    (lambda m: m, "kl_to_prior should take 2 arguments, (z_mean, z_log_var); yours is defined as kl_to_prior(m)"),
+    (lambda m, v: 1 / 0, "kl_to_prior(an array of shape (6, 4), an array of shape (6, 4)) raised ZeroDivisionError"),
     (0.5, "pass your function kl_to_prior itself"),
 ])
 def test_kl_wrong_answers(func, text):

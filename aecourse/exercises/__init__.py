@@ -20,22 +20,26 @@ from aecourse.exercises._core import (  # noqa: F401
     Exercise,
     Result,
     ____,
+    call_function,
     check_array,
     check_function,
     check_model,
     check_number,
     is_placeholder,
+    read_indices,
 )
 
 __all__ = [
     "Exercise",
     "Result",
     "____",
+    "call_function",
     "check_array",
     "check_function",
     "check_model",
     "check_number",
     "is_placeholder",
+    "read_indices",
     "ch01",
 ]
 

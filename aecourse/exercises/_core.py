@@ -17,11 +17,13 @@ __all__ = [
     "NotAttempted",
     "Result",
     "____",
+    "call_function",
     "check_array",
     "check_function",
     "check_model",
     "check_number",
     "is_placeholder",
+    "read_indices",
 ]
 
 NOT_ATTEMPTED, INCORRECT, CORRECT = "not attempted", "incorrect", "correct"
@@ -255,7 +257,181 @@ class Exercise:
 def _fmt(value):
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.6g}"
+    if isinstance(value, np.integer):
+        return str(int(value))
     return repr(value)
+
+
+def _described(value):
+    """How a message names a value that should have been something else."""
+    if isinstance(value, (str, bytes)):
+        return f"the text {value!r}"
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    if isinstance(value, (numbers.Number, np.number)) and not isinstance(value, (bool, np.bool_)):
+        return f"the number {_fmt(value) if isinstance(value, np.generic) else repr(value)}"
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return str(value)
+    return f"an object of type {type(value).__name__}"
+
+
+def _shown_args(args):
+    """The arguments of a call as a message shows them: numbers as typed, arrays by shape."""
+    return ", ".join(f"an array of shape {np.shape(a)}" if isinstance(a, np.ndarray) and a.ndim
+                     else _fmt(a.item() if isinstance(a, np.ndarray) else a) for a in args)
+
+
+def call_function(func, args, *, name, params=None, returns="numbers"):
+    """Call the learner's function on ``args``; its result, or a message in the learner's terms.
+
+    The arrays among ``args`` are passed as copies, so a function that changes its
+    input in place cannot spoil the next call, and NumPy's warnings are silenced
+    during the call: a NaN or an infinity in the result is for the check to explain.
+
+    Args:
+        func: what the learner passed as their function.
+        args: the arguments of the call, a tuple.
+        name: the function's name in the exercise (``"my_psnr"``), for the messages.
+        params: the parameter names the exercise asks for, e.g. ``("x_true", "x_pred")``:
+            a function that cannot take that many arguments is reported, with its own
+            parameters, before it is called. ``None``: no such check (the call's own
+            ``TypeError`` is reported).
+        returns: what the function should return, as the messages say it
+            (``"numbers"``, ``"a number"``, ``"an array of numbers"``); the result is
+            converted to a float array. ``None``: the result as it came back (for
+            answers that are not numbers, such as a set of indices).
+
+    Returns:
+        ``np.asarray(result, dtype=float)``, or the result itself with ``returns=None``.
+
+    Raises:
+        Incorrect: if ``func`` is not a function, cannot take ``params``, raises, returns
+            ``None``, or returns something that is not ``returns`` (a text, say).
+        NotAttempted: if it returns the blank ``____``.
+
+    Example:
+        >>> call_function(lambda x: 2 * x, (np.arange(3),), name="double")
+        array([0., 2., 4.])
+        >>> call_function(lambda x: "4", (2,), name="double")
+        Traceback (most recent call last):
+        ...
+        aecourse.exercises._core.Incorrect: double should return numbers, it returned the text '4'.
+        >>> call_function(lambda x, y: x, (2,), name="double", params=("x",))
+        Traceback (most recent call last):
+        ...
+        aecourse.exercises._core.Incorrect: double should take 1 argument, (x); yours is defined as double(x, y).
+    """
+    if not callable(func):
+        raise Incorrect(f"pass your function {name} itself (its name, without parentheses), not "
+                        f"{_described(func)}.")
+    if params is not None:
+        try:
+            signature = inspect.signature(func)
+        except (TypeError, ValueError):  # built-ins without a signature: the call will tell
+            signature = None
+        if signature is not None:
+            try:
+                signature.bind(*args)
+            except TypeError:
+                count = f"{len(params)} argument{'s' if len(params) != 1 else ''}"
+                raise Incorrect(f"{name} should take {count}, ({', '.join(params)}); yours is defined as "
+                                f"{name}({', '.join(signature.parameters)}).") from None
+    try:
+        with np.errstate(all="ignore"):
+            got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
+    except Exception as exc:
+        raise Incorrect(f"{name}({_shown_args(args)}) raised {type(exc).__name__}: {exc}") from None
+    if is_placeholder(got):
+        raise NotAttempted()
+    if got is None:
+        raise Incorrect(f"{name} returned None; did you forget `return`?")
+    if returns is None:
+        return got
+    if isinstance(got, (str, bytes)):
+        raise Incorrect(f"{name} should return {returns}, it returned the text {got!r}.")
+    try:
+        return np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        raise Incorrect(f"{name} should return {returns}, it returned {_described(got)}.") from None
+
+
+def read_indices(answer, n, *, item="unit", selected="dead", example="[3, 17]", name=None, mask_fix=""):
+    """The learner's choice among ``n`` items, as a sorted list of distinct indices.
+
+    Accepted: a list, tuple, set or 1-D array of indices (whole numbers; floats such as
+    ``3.0`` and repeats are fine), a column of them (what ``np.argwhere`` gives), or a
+    True/False mask with one entry per item. One number, a text, a mask of the wrong
+    length, fractional, NaN or infinite entries and other shapes get a message in the
+    learner's terms. The indices are not checked against ``n``: a check that recognises
+    off-by-one answers compares first and checks the range afterwards.
+
+    Args:
+        answer: what the learner gave, or what their function returned.
+        n: the number of items (the length of a mask).
+        item: what an index counts, in the singular (``"unit"``, ``"latent"``).
+        selected: what the chosen items are (``"dead"``), for the messages.
+        example: a right kind of answer, for the messages.
+        name: the learner's function that returned ``answer`` (the messages then say
+            "``name`` returned"), or ``None`` when the learner gave it ("you gave").
+        mask_fix: a sentence added to the message about a mask of the wrong length.
+
+    Returns:
+        A sorted list of distinct Python ints.
+
+    Raises:
+        Incorrect: for an answer that is not a set of indices or a mask of ``n`` entries.
+        NotAttempted: for the blank ``____``.
+
+    Example:
+        >>> read_indices([6, 1, 1.0], 8)
+        [1, 6]
+        >>> read_indices(np.array([False, True, True]), 3)
+        [1, 2]
+        >>> read_indices(2, 8)
+        Traceback (most recent call last):
+        ...
+        aecourse.exercises._core.Incorrect: you gave the number 2; list *which* units are dead (their indices, such as [3, 17]), not how many.
+    """
+    if is_placeholder(answer):
+        raise NotAttempted()
+    gave, give, listed = ("you gave", "give", "list") if name is None else (f"{name} returned", "return", "return")
+    should = "you should give" if name is None else f"{name} should return"
+    if answer is None:
+        raise Incorrect(f"{gave} None; {give} the {selected} {item}s' indices as a list or array, such as "
+                        f"{example}.")
+    if isinstance(answer, (bool, np.bool_)):
+        raise Incorrect(f"{gave} {answer}; {give} the {selected} {item}s' indices (such as {example}).")
+    if isinstance(answer, (str, bytes)):
+        raise Incorrect(f"{gave} the text {answer!r}; {give} the indices as numbers: a list or array such as "
+                        f"{example}, without quotes.")
+    try:
+        array = np.asarray(sorted(answer) if isinstance(answer, (set, frozenset)) else answer)
+    except Exception:  # unsortable sets, ragged lists
+        array = np.asarray(None)
+    if array.dtype == object or array.dtype.kind in "USVc":
+        raise Incorrect(f"{should} {item} indices (whole numbers, as a list or array), not "
+                        f"{_described(answer)}.")
+    if array.ndim == 0:
+        raise Incorrect(f"{gave} the number {array.item()!r}; {listed} *which* {item}s are {selected} "
+                        f"(their indices, such as {example}), not how many.")
+    if array.dtype == bool:
+        if array.shape != (n,):
+            raise Incorrect(f"{gave} a True/False array of shape {array.shape}; a mask of {selected} {item}s has "
+                            f"one entry per {item}, shape ({n},).{' ' + mask_fix if mask_fix else ''}")
+        return np.flatnonzero(array).tolist()
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise Incorrect(f"{gave} an array of shape {array.shape}; {give} a flat list of {item} indices.")
+    if array.size and not np.issubdtype(array.dtype, np.integer):
+        if not np.all(np.isfinite(array)):
+            raise Incorrect(f"{gave} NaN or infinite values; {give} {item} indices (whole numbers).")
+        fractional = array[array != np.round(array)]
+        if fractional.size:
+            raise Incorrect(f"{should} whole-number {item} indices (counting from 0); "
+                            f"{'you gave' if name is None else 'it returned'} values such as "
+                            f"{fractional[:3].tolist()}, which are not whole numbers.")
+    return sorted(set(array.astype(np.int64).tolist()))
 
 
 def check_number(value, expected, *, rtol=1e-3, atol=0.0, what="your number"):
@@ -315,7 +491,12 @@ def check_model(model, *, output_shape=None, code_dim=None, count_params=None, l
         what: how the messages name the model.
 
     Example:
-        >>> check_model(dense_autoencoder(), count_params=222_384)  # doctest: +SKIP
+        >>> from aecourse.models import dense_autoencoder
+        >>> check_model(dense_autoencoder(), output_shape=(784,), code_dim=32, count_params=222_384)
+        >>> check_model(dense_autoencoder(latent_dim=8), code_dim=32)
+        Traceback (most recent call last):
+        ...
+        aecourse.exercises._core.Incorrect: your model should have a 32-number code, its encoder outputs 8 numbers.
     """
     import keras
 
@@ -346,25 +527,26 @@ def check_model(model, *, output_shape=None, code_dim=None, count_params=None, l
 def check_function(func, cases, *, rtol=1e-6, atol=1e-9, what="your function"):
     """Raise :class:`Incorrect` unless ``func(*args)`` matches the expected value for every case.
 
+    Each call goes through :func:`call_function`, with its messages.
+
     Args:
         func: the learner's function.
         cases: a sequence of ``(args, expected)`` pairs; ``args`` is a tuple.
+        rtol, atol: the tolerances of the comparison (``np.allclose``).
+        what: how the messages name the function.
 
     Example:
         >>> check_function(abs, [((-2,), 2), ((3,), 3)])
+        >>> check_function(lambda x: x, [((-2,), 2)])
+        Traceback (most recent call last):
+        ...
+        aecourse.exercises._core.Incorrect: your function(-2) returned -2, expected 2.
     """
     if not callable(func):
         raise Incorrect(f"{what} should be a function, you gave a {type(func).__name__}.")
     for args, expected in cases:
-        shown = ", ".join(_fmt(a) if np.ndim(a) == 0 else f"array{np.shape(a)}" for a in args)
-        try:
-            got = func(*args)
-        except Exception as exc:
-            raise Incorrect(f"{what}({shown}) raised {type(exc).__name__}: {exc}") from None
-        if is_placeholder(got):
-            raise NotAttempted()
-        if got is None:
-            raise Incorrect(f"{what}({shown}) returned None; did you forget `return`?")
+        shown = _shown_args(args)
+        got = call_function(func, args, name=what, returns=None)
         try:
             ok = np.allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float), rtol=rtol, atol=atol)
             same_shape = np.shape(got) == np.shape(expected)

@@ -15,13 +15,12 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 
 import numpy as np
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, call_function, is_placeholder
 
 __all__ = ["floor_by_hand", "psnr_function", "binary_floor"]
 
@@ -61,52 +60,9 @@ def _number(value, what):
     return number
 
 
-def _kind(value):
-    """How a message names an object that should have been something else."""
-    if isinstance(value, (str, bytes)):
-        return f"the text {value!r}"
-    if isinstance(value, numbers.Number):
-        return f"the number {value!r}"
-    return f"an object of type {type(value).__name__}"
-
-
-def _positional_arity(func, name, expected_args):
-    """Raise a message when ``func`` cannot be called with ``len(expected_args)`` positional arguments."""
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):  # built-ins without a signature: try the call
-        return
-    try:
-        signature.bind(*expected_args)
-    except TypeError:
-        shown = ", ".join(p for p in signature.parameters)
-        wanted = ", ".join(expected_args)
-        raise Incorrect(f"{name} should take {len(expected_args)} argument(s), ({wanted}); yours is defined as "
-                        f"{name}({shown}).") from None
-
-
 def _call(func, args, name, params):
-    """``func(*args)`` on copies of the arrays, as it came back; messages in the learner's terms."""
-    if not callable(func):
-        raise Incorrect(f"pass your function {name} itself (its name, without parentheses), not "
-                        f"{_kind(func)}.")
-    _positional_arity(func, name, params)
-    try:
-        with np.errstate(all="ignore"):  # NaN and inf are explained below, in the learner's terms
-            got = func(*(np.array(a, copy=True) for a in args))
-    except Exception as exc:
-        shown = ", ".join(f"an array of shape {np.shape(a)}" for a in args)
-        raise Incorrect(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    if got is None:
-        raise Incorrect(f"{name} returned None; did you forget `return`?")
-    if isinstance(got, (str, bytes)):
-        raise Incorrect(f"{name} should return a number, it returned the text {got!r}.")
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{name} should return a number, it returned a {type(got).__name__}.") from None
+    """The learner's function called on ``args``, as a float array (:func:`call_function`)."""
+    return call_function(func, args, name=name, params=params, returns="a number")
 
 
 def _one_value(got, name, why):

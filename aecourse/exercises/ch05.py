@@ -19,13 +19,12 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
 
 import numpy as np
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, call_function, read_indices
 
 __all__ = ["kl_function", "dead_units", "five_active_units"]
 
@@ -33,37 +32,6 @@ _RNG = np.random.default_rng(5)
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _call(func, args, name, params):
-    """``func(*args)`` as a float array, with messages in the learner's terms."""
-    if not callable(func):
-        shown = f"the text {func!r}" if isinstance(func, str) else f"an object of type {type(func).__name__}"
-        raise Incorrect(f"pass your function {name} itself (its name, without parentheses), not {shown}.")
-    try:
-        inspect.signature(func).bind(*args)
-    except TypeError:
-        shown = ", ".join(inspect.signature(func).parameters)
-        raise Incorrect(f"{name} should take {len(params)} arguments, ({', '.join(params)}); yours is defined as "
-                        f"{name}({shown}).") from None
-    except ValueError:  # pragma: no cover - built-ins without a signature: try the call
-        pass
-    try:
-        with np.errstate(all="ignore"):  # NaN and inf are explained below, in the learner's terms
-            got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:
-        shown = ", ".join(f"an array of shape {np.shape(a)}" if isinstance(a, np.ndarray) else repr(a) for a in args)
-        raise Incorrect(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    if got is None:
-        raise Incorrect(f"{name} returned None; did you forget `return`?")
-    if isinstance(got, (str, bytes)):
-        raise Incorrect(f"{name} should return numbers, it returned the text {got!r}.")
-    try:
-        return np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{name} should return numbers (an array), it returned a {type(got).__name__}.") from None
 
 
 def _same(a, b, rtol=1e-6, atol=1e-12):
@@ -125,7 +93,7 @@ def _check_kl(kl):
     params = ("rho", "rho_hat")
     rho, q = _KL_PROBE
     expected = _kl(rho, q)
-    got = _call(func, (rho, q), name, params)
+    got = call_function(func, (rho, q), name=name, params=params)
     if got.shape != expected.shape:
         if got.size == 1:
             raise Incorrect(f"{name}({rho}, an array of {q.size} values) returned one number; return one value per "
@@ -146,7 +114,7 @@ def _check_kl(kl):
                         "rho log(rho / rho_hat) + (1 - rho) log((1 - rho) / (1 - rho_hat)).")
     for (rho, q), _ in _KL_CASES:
         expected = _kl(rho, q)
-        got = _call(func, (rho, q), name, params)
+        got = call_function(func, (rho, q), name=name, params=params)
         if expected.ndim == 0 and got.size == 1:
             got = got.reshape(())  # one number, as a 1-element list or array, is fine for one rho_hat
         if not _same(got, expected):
@@ -185,46 +153,6 @@ print("as the package:", np.allclose(kl(rho, np.linspace(0.01, 0.99, 50)),
 # ----------------------------------------------------------- 5.2 spot the dead units
 
 
-def _as_units(dead, n_units):
-    """The learner's answer as a sorted list of unit indices, and whether it came as a mask."""
-    if is_placeholder(dead):
-        raise NotAttempted()
-    if isinstance(dead, (bool, np.bool_)):
-        raise Incorrect(f"you gave {dead}; give the dead units' indices (such as [3, 17]).")
-    if isinstance(dead, numbers.Integral):
-        raise Incorrect(f"you gave the number {dead}; list *which* units are dead (their indices, such as "
-                        "np.array([3, 17])), not how many.")
-    if dead is None:
-        raise Incorrect("you gave None; give the dead units' indices as a list or array, such as [3, 17].")
-    if isinstance(dead, (str, bytes)):
-        raise Incorrect(f"you gave the text {dead!r}; give the indices as numbers: a list or array such as "
-                        "[3, 17], without quotes.")
-    try:
-        array = np.asarray(sorted(dead) if isinstance(dead, (set, frozenset)) else dead)
-    except Exception:
-        array = np.asarray([None], dtype=object)
-    if array.dtype == object or array.dtype.kind in "USVc":
-        raise Incorrect(f"give the dead units as a list or array of unit indices (whole numbers), not a "
-                        f"{type(dead).__name__}.")
-    if array.dtype == bool:
-        if array.shape != (n_units,):
-            raise Incorrect(f"you gave a True/False array of shape {array.shape}; a mask of dead units has one "
-                            f"entry per unit (per column of the codes), shape ({n_units},). Reduce over the inputs, "
-                            "axis=0.")
-        return np.flatnonzero(array).tolist(), True
-    if array.ndim > 1:
-        raise Incorrect(f"you gave an array of shape {array.shape}; give a flat list of unit indices.")
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        if not np.all(np.isfinite(array)):
-            raise Incorrect("your list holds NaN or infinite values; give unit indices (whole numbers).")
-        if np.all(array == np.round(array)):
-            array = array.astype(int)
-        else:
-            raise Incorrect(f"unit indices are whole numbers; your list holds values such as "
-                            f"{array[array != np.round(array)][:3].tolist()}.")
-    return sorted(set(array.astype(int).tolist())), False
-
-
 def _check_range(units, n_units):
     if any(u < 0 for u in units):
         raise Incorrect(f"unit indices run from 0 to {n_units - 1}; your list holds negative values.")
@@ -247,7 +175,8 @@ def _check_dead(dead, codes, threshold=0.1):
         raise Incorrect("the codes hold NaN or infinite values; pass the test codes of a trained model.")
     t = float(threshold)
     n_inputs, n_units = codes.shape
-    got, was_mask = _as_units(dead, n_units)
+    got = read_indices(dead, n_units, example="[3, 17]", mask_fix="Reduce over the inputs, axis=0.")
+    was_mask = np.asarray(dead).dtype == bool  # read_indices read it as np.flatnonzero(dead)
     expected = np.flatnonzero(codes.max(axis=0) <= t).tolist()
     if got != expected:
         variants = [

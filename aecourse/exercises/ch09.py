@@ -16,40 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, call_function, read_indices
 
 __all__ = ["topk_function", "variance_explained", "dead_latents", "class_share"]
 
 _RNG = np.random.default_rng(9)
+_ARRAY = "an array of numbers"  # what the functions of 9.1 and 9.4 return
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _call(func, args, name):
-    """``func(*args)`` (on copies of the arrays), as it came back; messages in the learner's terms."""
-    if not callable(func):
-        raise Incorrect(f"pass your function {name} itself (without calling it), not a {type(func).__name__}.")
-    try:
-        got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:
-        shown = ", ".join(f"an array of shape {np.shape(a)}" if isinstance(a, np.ndarray) else repr(a) for a in args)
-        raise Incorrect(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    if got is None:
-        raise Incorrect(f"{name} returned None; did you forget `return`?")
-    return got
-
-
-def _as_floats(got, name, what="an array of numbers"):
-    if isinstance(got, (str, bytes)):
-        raise Incorrect(f"{name} should return {what}, it returned the text {got!r}.")
-    try:
-        array = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        raise Incorrect(f"{name} should return {what}, it returned a {type(got).__name__}.") from None
-    return array
 
 
 def _same(a, b):
@@ -114,7 +89,7 @@ _TOPK_CASES = [(np.array([[3.0, -1.0, 2.0, 0.5]]), 2), (_RNG.normal(size=(4, 6))
 def _check_topk(func):
     name = "topk"
     z, k = _TOPK_PROBE
-    got = _as_floats(_call(func, (z, k), name), name)
+    got = call_function(func, (z, k), name=name, params=("z", "k"), returns=_ARRAY)
     if got.shape != z.shape:
         raise Incorrect(f"topk(z, {k}) returned shape {got.shape} for z of shape {z.shape}: put the kept values "
                         "back at their own positions, in an array shaped like z, with zeros elsewhere.")
@@ -126,7 +101,7 @@ def _check_topk(func):
         raise Incorrect(f"topk(z, {k}) is wrong in row {wrong}: it returned {np.round(got[wrong], 3).tolist()}, "
                         f"expected {np.round(_topk(z, k)[wrong], 3).tolist()}.")
     for z, k in _TOPK_CASES:
-        got = _as_floats(_call(func, (z, k), name), name)
+        got = call_function(func, (z, k), name=name, params=("z", "k"), returns=_ARRAY)
         if not _same(got, _topk(z, k)):
             raise Incorrect(f"topk is wrong for z of shape {z.shape} and k={k}: it returned "
                             f"{np.round(got, 3).tolist()}, expected {np.round(_topk(z, k), 3).tolist()}.")
@@ -199,8 +174,9 @@ _FVE_CASES = [(np.array([[0.0, 2.0], [2.0, 0.0]]), np.ones((2, 2))),
               (_RNG.normal(size=(13, 5)), 0.5 * _RNG.normal(size=(13, 5)))]
 
 
-def _number(got, name):
-    value = _as_floats(got, name, "a number")
+def _number(func, args, name):
+    """The learner's ``fve(x, x_hat)`` as one float: a measure of the whole set."""
+    value = call_function(func, args, name=name, params=("x", "x_hat"), returns="a number")
     if value.shape not in ((), (1,)):
         raise Incorrect(f"{name} should return one number for the whole set, it returned an array of shape "
                         f"{value.shape}: sum the squared errors over examples *and* features.")
@@ -210,13 +186,13 @@ def _number(got, name):
 def _check_fve(func):
     name = "fve"
     x, x_hat = _FVE_PROBE
-    got = _number(_call(func, (x, x_hat), name), name)
+    got = _number(func, (x, x_hat), name)
     if not np.isclose(got, _fve(x, x_hat), rtol=1e-6, atol=1e-9):
         _diagnose(np.asarray(got), _fve_variants(x, x_hat))
         raise Incorrect(f"fve returned {got:.6g} on the test arrays, expected {_fve(x, x_hat):.6g}: "
                         "1 - sum((x - x_hat)**2) / sum((x - x.mean(axis=0))**2).")
     for x, x_hat in _FVE_CASES:
-        got = _number(_call(func, (x, x_hat), name), name)
+        got = _number(func, (x, x_hat), name)
         if not np.isclose(got, _fve(x, x_hat), rtol=1e-6, atol=1e-9):
             raise Incorrect(f"fve is wrong for arrays of shape {x.shape}: it returned {got:.6g}, expected "
                             f"{_fve(x, x_hat):.6g}.")
@@ -272,36 +248,17 @@ _DEAD_CASES = [np.zeros((3, 4)), np.eye(4), np.array([[0.0, 1.0, 0.0], [0.0, 0.0
                np.maximum(_RNG.normal(size=(20, 15)) - 1.2, 0.0)]
 
 
-def _as_indices(got, n, name):
-    """The learner's answer as a sorted list of latent indices (indices or a boolean mask of length n)."""
-    if isinstance(got, (int, np.integer)) and not isinstance(got, (bool, np.bool_)):
-        raise Incorrect(f"{name} returned the number {got}; return *which* latents are dead (their indices, such "
-                        "as [1, 6]), not how many.")
-    try:
-        array = np.asarray(list(got) if isinstance(got, (set, frozenset)) else got)
-    except Exception:
-        array = np.asarray([None], dtype=object)
-    if array.dtype == object or array.dtype.kind in "USV":
-        raise Incorrect(f"{name} should return latent indices (whole numbers), it returned a "
-                        f"{type(got).__name__}.")
-    if array.dtype == bool:
-        if array.shape != (n,):
-            raise Incorrect(f"{name} returned a True/False array of shape {array.shape}; a mask of dead latents "
-                            f"has one entry per latent (column): shape ({n},). Reduce over axis=0.")
-        return np.flatnonzero(array).tolist()
-    if array.size and not np.issubdtype(array.dtype, np.integer):
-        if np.issubdtype(array.dtype, np.floating) and np.all(array == np.round(array)):
-            array = array.astype(int)
-        else:
-            raise Incorrect(f"{name} should return whole-number latent indices, it returned values such as "
-                            f"{array.ravel()[:3].tolist()}.")
-    return sorted(int(i) for i in array.ravel())
+def _dead_indices(func, z):
+    """The latents the learner's function calls dead, as a sorted list of indices."""
+    got = call_function(func, (z,), name="dead", params=("z",), returns=None)
+    return read_indices(got, z.shape[1], item="latent", selected="dead", example="[1, 6]", name="dead",
+                        mask_fix="Reduce over the examples, axis=0.")
 
 
 def _check_dead(func):
     name = "dead"
     z = _DEAD_PROBE
-    got = _as_indices(_call(func, (z,), name), z.shape[1], name)
+    got = _dead_indices(func, z)
     expected = _dead(z).tolist()
     if got != expected:
         variants = [
@@ -326,7 +283,7 @@ def _check_dead(func):
                 raise Incorrect(text)
         raise Incorrect(f"dead returned {got[:10]} on a test array whose dead latents are {expected}.")
     for case in _DEAD_CASES:
-        got = _as_indices(_call(func, (case,), name), case.shape[1], name)
+        got = _dead_indices(func, case)
         if got != _dead(case).tolist():
             raise Incorrect(f"dead is wrong for latents of shape {case.shape}: it returned {got}, expected "
                             f"{_dead(case).tolist()}.")
@@ -407,7 +364,8 @@ _SHARE_CASES = [(np.array([[1.0, 1.0], [1.0, 0.0], [3.0, 0.5]]), np.array([0, 0,
 def _check_share(func):
     name = "class_share"
     acts, labels = _SHARE_PROBE
-    got = _as_floats(_call(func, (acts, labels), name), name)
+    got = call_function(func, (acts, labels), name=name, params=("acts", "labels"),
+                        returns=_ARRAY)
     expected = _share(acts, labels)
     if got.shape != expected.shape:
         raise Incorrect(f"class_share returned shape {got.shape} for activations of shape {acts.shape}; expected "
@@ -420,7 +378,8 @@ def _check_share(func):
         j = int(np.argmax(np.abs(got - expected)))
         raise Incorrect(f"class_share is wrong for unit {j}: it returned {got[j]:.4g}, expected {expected[j]:.4g}.")
     for acts, labels in _SHARE_CASES:
-        got = _as_floats(_call(func, (acts, labels), name), name)
+        got = call_function(func, (acts, labels), name=name, params=("acts", "labels"),
+                        returns=_ARRAY)
         if not _same(got, _share(acts, labels)):
             raise Incorrect(f"class_share is wrong for activations of shape {acts.shape}: it returned "
                             f"{np.round(got, 4).tolist()}, expected {np.round(_share(acts, labels), 4).tolist()}.")
