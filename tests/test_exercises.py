@@ -48,28 +48,6 @@ def test_generic_checks():
         check_array([1, 3], [1, 2])
 
 
-# ----------------------------------------------------------------------- chapter 2
-
-from aecourse.exercises import ch02  # noqa: E402
-
-
-def test_ch02_exercises():
-    from aecourse.models import conv_autoencoder
-
-    assert ch02.kernel_divisible.check(____).status == "not attempted"
-    assert ch02.kernel_divisible.check(conv_autoencoder(kernel_size=4)).correct
-    assert "4 x 4 kernels; yours have [(3, 3)]" in ch02.kernel_divisible.check(conv_autoencoder()).message
-    assert "no Conv2DTranspose" in ch02.kernel_divisible.check(conv_autoencoder(upsampling="nearest", kernel_size=4)).message
-    assert ch02.colour_model.check(____, ____).status == "not attempted"
-    n = conv_autoencoder(input_shape=(32, 32, 3)).count_params()
-    assert ch02.colour_model.check((4, 4, 128), n).correct
-    assert "not the input's 3 colour channels" in ch02.colour_model.check((4, 4, 3), n).message
-    assert "should be (4, 4, 128)" in ch02.colour_model.check((3, 3, 128), n).message
-    assert "number of parameters should be" in ch02.colour_model.check((4, 4, 128), 1000).message
-    assert ch02.bigger_code.check(conv_autoencoder(latent_dim=32)).correct
-    assert "32-number code, its encoder outputs 10" in ch02.bigger_code.check(conv_autoencoder()).message
-
-
 def test_wrong_number_of_answers_is_explained_in_the_learners_terms():
     ex = Exercise("Exercise 0", lambda model, x_test: None)
     result = ex.check(1, 2, 3)
