@@ -299,6 +299,17 @@ def _kernel(kernel_size, where):
                               example="3 or (3, 3)")
 
 
+def _upsampling_kernel(kernel_size, upsampling, where):
+    """``kernel_size`` as a pair and ``upsampling`` checked, together: a transposed convolution needs a kernel >= 2."""
+    kernel = _kernel(kernel_size, where)
+    upsampling = check_one_of(upsampling, "upsampling", _UPSAMPLING, where=where)
+    if upsampling == "transpose" and min(kernel) < 2:
+        raise ValueError(message(where, "kernel_size", ">= 2 with upsampling='transpose'", kernel_size,
+                                 "A 1-wide kernel with stride 2 leaves every other row and column of the output "
+                                 "empty. Use a larger kernel or upsampling='nearest' or 'bilinear'."))
+    return kernel, upsampling
+
+
 def _encoder_sizes(height_width, blocks, input_shape, where="conv_autoencoder"):
     """Spatial sizes before and after each 2 x 2 pooling: [(28, 28), (14, 14), (7, 7), (3, 3)]."""
     from aecourse.shapes import pool_output_size
@@ -416,12 +427,7 @@ def conv_autoencoder(input_shape=(28, 28, 1), filters=(32, 64, 128), latent_dim=
     input_shape = check_input_shape(input_shape, "input_shape", where=where, image=True)
     filters = _units(filters, "filters", where, allow_empty=False)
     latent_dim = _positive_int(latent_dim, "latent_dim", where)
-    kernel = _kernel(kernel_size, where)
-    upsampling = check_one_of(upsampling, "upsampling", _UPSAMPLING, where=where)
-    if upsampling == "transpose" and min(kernel) < 2:
-        raise ValueError(message(where, "kernel_size", ">= 2 with upsampling='transpose'", kernel_size,
-                                 "A 1-wide kernel with stride 2 leaves every other row and column of the output "
-                                 "empty. Use a larger kernel or upsampling='nearest' or 'bilinear'."))
+    kernel, upsampling = _upsampling_kernel(kernel_size, upsampling, where)
     activation = _activation(activation, "activation", where)
     latent_activation = _activation(latent_activation, "latent_activation", where)
     output_activation = _activation(output_activation, "output_activation", where)

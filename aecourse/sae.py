@@ -51,6 +51,7 @@ from aecourse.validation import (
     check_bool,
     check_callable,
     check_float,
+    check_input_shape,
     check_instance,
     check_int,
     check_one_of,
@@ -161,6 +162,38 @@ def _unit_rows(w):
     return w / ops.sqrt(ops.sum(ops.square(w), axis=1, keepdims=True) + 1e-12)
 
 
+def _checked_settings(where, *, latent_dim, k, l1, tied, unit_norm, pre_bias, aux_k, aux_coefficient, dead_after,
+                      seed):
+    """The settings :class:`SparseAutoencoder` and :func:`sparse_autoencoder` share, checked (errors name ``where``)."""
+    latent_dim = check_int(latent_dim, "latent_dim", where=where, min_value=1)
+    if k is not None:
+        expected = f"an integer from 1 to latent_dim={latent_dim}, or None for ReLU + L1"
+        fix = "k counts the latents kept per example."
+        if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral):
+            raise TypeError(message(where, "k", expected, k, fix))
+        if not 1 <= k <= latent_dim:
+            raise ValueError(message(where, "k", expected, k, fix))
+        k = int(k)
+    if aux_k is not None:
+        aux_k = check_int(aux_k, "aux_k", where=where, min_value=1, max_value=latent_dim,
+                          fix=f"aux_k counts the dead latents used by the auxiliary loss: at most "
+                              f"latent_dim={latent_dim}.")
+    return {
+        "latent_dim": latent_dim,
+        "k": k,
+        "l1": check_float(l1, "l1", where=where, min_value=0.0,
+                          fix="l1 is the weight of the L1 penalty on the latents (0 switches it off)."),
+        "tied": check_bool(tied, "tied", where=where),
+        "unit_norm": check_bool(unit_norm, "unit_norm", where=where),
+        "pre_bias": check_bool(pre_bias, "pre_bias", where=where),
+        "aux_k": aux_k,
+        "aux_coefficient": check_float(aux_coefficient, "aux_coefficient", where=where, min_value=0.0),
+        "dead_after": check_int(dead_after, "dead_after", where=where, min_value=1,
+                                fix="dead_after counts training examples without firing, e.g. 10000."),
+        "seed": None if seed is None else check_int(seed, "seed", where=where, min_value=0),
+    }
+
+
 @keras.saving.register_keras_serializable(package="aecourse")
 class SparseAutoencoder(keras.Model):
     """An over-complete sparse autoencoder for vectors (see :func:`sparse_autoencoder`).
@@ -181,25 +214,14 @@ class SparseAutoencoder(keras.Model):
         super().__init__(**kwargs)
         where = "SparseAutoencoder"
         self.input_dim = check_int(input_dim, "input_dim", where=where, min_value=1)
-        self.latent_dim = check_int(latent_dim, "latent_dim", where=where, min_value=1)
-        if k is not None:
-            k = check_int(k, "k", where=where, min_value=1, max_value=self.latent_dim,
-                          fix=f"k counts the latents kept per example: at most latent_dim={self.latent_dim}.")
-        self.k = k
-        self.l1 = check_float(l1, "l1", where=where, min_value=0.0,
-                              fix="l1 is the weight of the L1 penalty on the latents (0 switches it off).")
-        self.tied = check_bool(tied, "tied", where=where)
-        self.unit_norm = check_bool(unit_norm, "unit_norm", where=where)
-        self.use_pre_bias = check_bool(pre_bias, "pre_bias", where=where)
-        if aux_k is not None:
-            aux_k = check_int(aux_k, "aux_k", where=where, min_value=1, max_value=self.latent_dim,
-                              fix=f"aux_k counts the dead latents used by the auxiliary loss: at most "
-                                  f"latent_dim={self.latent_dim}.")
-        self.aux_k = aux_k
-        self.aux_coefficient = check_float(aux_coefficient, "aux_coefficient", where=where, min_value=0.0)
-        self.dead_after = check_int(dead_after, "dead_after", where=where, min_value=1,
-                                    fix="dead_after counts training examples without firing, e.g. 10000.")
-        self.seed = None if seed is None else check_int(seed, "seed", where=where, min_value=0)
+        settings = _checked_settings(where, latent_dim=latent_dim, k=k, l1=l1, tied=tied, unit_norm=unit_norm,
+                                     pre_bias=pre_bias, aux_k=aux_k, aux_coefficient=aux_coefficient,
+                                     dead_after=dead_after, seed=seed)
+        self.latent_dim, self.k, self.l1 = settings["latent_dim"], settings["k"], settings["l1"]
+        self.tied, self.unit_norm, self.use_pre_bias = settings["tied"], settings["unit_norm"], settings["pre_bias"]
+        self.aux_k, self.aux_coefficient = settings["aux_k"], settings["aux_coefficient"]
+        self.dead_after, self.seed = settings["dead_after"], settings["seed"]
+        k = self.k
         if k is not None:
             self.activation = TopK(k, name="topk")
         else:
@@ -372,7 +394,9 @@ def sparse_autoencoder(input_shape, latent_dim, *, k=None, l1=0.0, tied=False, u
       and :func:`evaluate_sae` never include it.
 
     Args:
-        input_shape: the width ``d`` of the activation vectors, as ``(d,)`` or ``d``.
+        input_shape: the width ``d`` of the activation vectors, as ``(d,)`` or ``d``
+            (checked by :func:`aecourse.validation.check_input_shape`: not the shape of
+            the whole set of activations).
         latent_dim: the number of latents ``n`` (the dictionary size), usually several
             times ``d``.
         k: keep the ``k`` largest pre-activations per example (1 to ``latent_dim``), or
@@ -395,8 +419,8 @@ def sparse_autoencoder(input_shape, latent_dim, *, k=None, l1=0.0, tied=False, u
 
     Raises:
         TypeError: for arguments of the wrong type.
-        ValueError: for an input shape that is not one vector width, sizes below 1,
-            ``k > latent_dim``, or a negative ``l1``.
+        ValueError: for an input shape that is not one vector width (or that holds the
+            batch axis), sizes below 1, ``k > latent_dim``, or a negative ``l1``.
 
     Example:
         >>> import numpy as np
@@ -412,31 +436,16 @@ def sparse_autoencoder(input_shape, latent_dim, *, k=None, l1=0.0, tied=False, u
         ValueError: sparse_autoencoder: Expected `k` to be an integer from 1 to latent_dim=24, or None for ReLU + L1. Received: k=30. k counts the latents kept per example.
     """
     where = "sparse_autoencoder"
-    if isinstance(input_shape, (tuple, list)):
-        if len(input_shape) != 1:
-            raise ValueError(message(where, "input_shape", "the width of one activation vector, such as (64,)",
-                                     tuple(input_shape), "Flatten the activations to (examples, width) first."))
-        (width,) = input_shape
-    else:
-        width = input_shape
-    width = check_int(width, "input_shape", where=where, min_value=1, fix="Give the width of the vectors, e.g. (64,).")
-    latent_dim = check_int(latent_dim, "latent_dim", where=where, min_value=1)
-    if k is not None:
-        expected = f"an integer from 1 to latent_dim={latent_dim}, or None for ReLU + L1"
-        fix = "k counts the latents kept per example."
-        if isinstance(k, (bool, np.bool_)) or not isinstance(k, numbers.Integral):
-            raise TypeError(message(where, "k", expected, k, fix))
-        if not 1 <= k <= latent_dim:
-            raise ValueError(message(where, "k", expected, k, fix))
-    l1 = check_float(l1, "l1", where=where, min_value=0.0, fix="l1 weighs the L1 penalty; 0 switches it off.")
-    for flag, value in (("tied", tied), ("unit_norm", unit_norm), ("pre_bias", pre_bias)):
-        check_bool(value, flag, where=where)
-    if seed is not None:
-        seed = check_int(seed, "seed", where=where, min_value=0)
+    shape = check_input_shape(input_shape, "input_shape", where=where)  # catches a batch axis passed by mistake
+    if len(shape) != 1:
+        raise ValueError(message(where, "input_shape", "the width of one activation vector, such as (64,)",
+                                 shape, "Flatten the activations to (examples, width) first."))
+    (width,) = shape
+    settings = _checked_settings(where, latent_dim=latent_dim, k=k, l1=l1, tied=tied, unit_norm=unit_norm,
+                                 pre_bias=pre_bias, aux_k=aux_k, aux_coefficient=aux_coefficient,
+                                 dead_after=dead_after, seed=seed)
     check_instance(name, "name", str, where=where)
-    return SparseAutoencoder(width, latent_dim, k=k, l1=l1, tied=tied, unit_norm=unit_norm, pre_bias=pre_bias,
-                             aux_k=aux_k, aux_coefficient=aux_coefficient, dead_after=dead_after, seed=seed,
-                             name=name)
+    return SparseAutoencoder(width, **settings, name=name)
 
 
 # -------------------------------------------------------------------- NumPy

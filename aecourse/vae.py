@@ -55,15 +55,14 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 
 import keras
 import numpy as np
 from keras import ops
 
 from aecourse.losses import EPSILON, bce
-from aecourse.validation import (check_array, check_float, check_instance, check_int, check_one_of,
-                                 message)
+from aecourse.validation import (check_array, check_float, check_input_shape, check_instance, check_int,
+                                 check_int_sequence, check_one_of, message)
 
 __all__ = [
     "Reparameterization",
@@ -452,9 +451,10 @@ def variational_autoencoder(input_shape=(784,), hidden_units=None, latent_dim=16
         (``z`` -> pixel probabilities, shaped like the input).
 
     Raises:
-        ValueError: for non-positive sizes, an unknown ``architecture`` or
-            ``upsampling``, an input too small for the convolution blocks, a negative
-            ``beta``, or sizes given for the other architecture.
+        ValueError: for non-positive sizes, an ``input_shape`` with the batch axis (see
+            :func:`aecourse.validation.check_input_shape`), an unknown ``architecture``,
+            ``activation`` or ``upsampling``, an input too small for the convolution
+            blocks, a negative ``beta``, or sizes given for the other architecture.
         TypeError: for arguments of the wrong type.
 
     Example:
@@ -466,30 +466,42 @@ def variational_autoencoder(input_shape=(784,), hidden_units=None, latent_dim=16
         >>> conv = variational_autoencoder((28, 28, 1), latent_dim=8, architecture="conv")
         >>> conv.output.shape
         (None, 28, 28, 1)
+        >>> variational_autoencoder((28, 28, 1), architecture="conv", filters=(8, 16, 32, 64, 128))
+        Traceback (most recent call last):
+        ...
+        ValueError: variational_autoencoder: Expected `input_shape` to be at least 32 x 32 pixels for 5 convolution block(s): each block's 2 x 2 pooling halves the height and width, rounding down. Received: input_shape=(28, 28, 1). Use at most 4 block(s) (filters with 4 entries) or a larger input.
     """
     from aecourse import models  # models re-exports this builder, so import it here, not at the top
 
+    # Every argument is checked here, under this builder's name, before the plain builders see it.
     where = "variational_autoencoder"
     architecture = check_one_of(architecture, "architecture", _ARCHITECTURES, where=where)
+    if architecture == "dense" and filters is not None:
+        raise ValueError(f"{where}: `filters` sets the convolution blocks of architecture='conv'. "
+                         f"Received: filters={filters!r} with architecture='dense'. Use hidden_units for "
+                         "the dense encoder, or architecture='conv'.")
+    if architecture == "conv" and hidden_units is not None:
+        raise ValueError(f"{where}: `hidden_units` sets the layers of architecture='dense'. "
+                         f"Received: hidden_units={hidden_units!r} with architecture='conv'. Use filters "
+                         "for the convolution blocks, or architecture='dense'.")
+    input_shape = check_input_shape(input_shape, "input_shape", where=where, image=architecture == "conv")
     latent_dim = check_int(latent_dim, "latent_dim", where=where, min_value=1)
     beta = check_float(beta, "beta", where=where, min_value=0,
                        fix="beta weighs the KL term: 1 for the ELBO, 0 switches the KL off.")
     seed = _check_seed(seed, where)
+    activation = models._activation(activation, "activation", where)
+    check_instance(name, "name", str, where=where, expected="a string")
     if architecture == "dense":
-        if filters is not None:
-            raise ValueError(f"{where}: `filters` sets the convolution blocks of architecture='conv'. "
-                             f"Received: filters={filters!r} with architecture='dense'. Use hidden_units for "
-                             "the dense encoder, or architecture='conv'.")
-        hidden_units = (256,) if hidden_units is None else hidden_units
+        hidden_units = check_int_sequence((256,) if hidden_units is None else hidden_units, "hidden_units",
+                                          where=where, min_value=1)
         body = models.dense_autoencoder(input_shape, hidden_units, latent_dim, activation=activation,
                                         latent_activation=None, output_activation="sigmoid", name="body")
     else:
-        if hidden_units is not None:
-            raise ValueError(f"{where}: `hidden_units` sets the layers of architecture='dense'. "
-                             f"Received: hidden_units={hidden_units!r} with architecture='conv'. Use filters "
-                             "for the convolution blocks, or architecture='dense'.")
-        filters = (32, 64) if filters is None else filters
-        body = models.conv_autoencoder(input_shape, filters, latent_dim, kernel_size=kernel_size,
+        filters = check_int_sequence((32, 64) if filters is None else filters, "filters", where=where, min_value=1,
+                                     allow_empty=False, example="(32, 64)")
+        kernel, upsampling = models._upsampling_kernel(kernel_size, upsampling, where)
+        models._encoder_sizes(input_shape[:2], len(filters), input_shape, where=where)
+        body = models.conv_autoencoder(input_shape, filters, latent_dim, kernel_size=kernel,
                                        upsampling=upsampling, activation=activation, latent_activation=None,
                                        output_activation="sigmoid", name="body")
     body_encoder = body.get_layer("encoder")
@@ -590,6 +602,18 @@ def _rng(seed, where):
                                            fix="Use a non-negative integer or a numpy.random.Generator."))
 
 
+def _sampling_setup(model, x, seed, batch_size, where):
+    """What the sampling estimators start from, their arguments checked: the decoder, the data,
+    the decoding batch size, the random generator, and each example's posterior mean and
+    log-variance (float64)."""
+    encoder, decoder = _parts(model, where)
+    x = _data(x, model, where)
+    batch_size = _batch_size(batch_size, where)
+    rng = _rng(seed, where)
+    mean, log_var = (np.asarray(a, dtype=np.float64) for a in encoder.predict(x, batch_size=1000, verbose=0))
+    return decoder, x, batch_size, rng, mean, log_var
+
+
 @dataclasses.dataclass(frozen=True)
 class ELBOEstimate:
     """The two terms of a VAE's negative ELBO on some data: the result of :func:`negative_elbo`.
@@ -659,12 +683,8 @@ def negative_elbo(model, x, *, samples=1, seed=0, batch_size=2000):
         True
     """
     where = "negative_elbo"
-    encoder, decoder = _parts(model, where)
-    x = _data(x, model, where)
     samples = check_int(samples, "samples", where=where, min_value=1)
-    batch_size = _batch_size(batch_size, where)
-    rng = _rng(seed, where)
-    mean, log_var = (np.asarray(a, dtype=np.float64) for a in encoder.predict(x, batch_size=1000, verbose=0))
+    decoder, x, batch_size, rng, mean, log_var = _sampling_setup(model, x, seed, batch_size, where)
     std = np.exp(0.5 * log_var)
     total = np.zeros(len(x), dtype=np.float64)
     for _ in range(samples):
@@ -753,12 +773,8 @@ def importance_sampled_nll(model, x, *, k=100, seed=0, batch_size=5000):
         (10,)
     """
     where = "importance_sampled_nll"
-    encoder, decoder = _parts(model, where)
-    x = _data(x, model, where)
     k = check_int(k, "k", where=where, min_value=1)
-    batch_size = _batch_size(batch_size, where)
-    rng = _rng(seed, where)
-    mean, log_var = (np.asarray(a, dtype=np.float64) for a in encoder.predict(x, batch_size=1000, verbose=0))
+    decoder, x, batch_size, rng, mean, log_var = _sampling_setup(model, x, seed, batch_size, where)
     std = np.exp(0.5 * log_var)
     latent_dim = mean.shape[1]
     result = np.empty(len(x), dtype=np.float64)

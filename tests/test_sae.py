@@ -341,8 +341,17 @@ def test_serialization_registered_name():
     [
         (((28, 28), 64), {}, ValueError, "sparse_autoencoder: Expected `input_shape` to be the width of one "
                                          "activation vector, such as (64,). Received: input_shape=(28, 28). Flatten"),
-        (((0,), 64), {}, ValueError, "Expected `input_shape` to be an integer >= 1. Received: input_shape=0."),
+        (((0,), 64), {}, ValueError, "Expected `input_shape` to be a sequence of integers >= 1 such as (784,) or "
+                                     "(28, 28, 1). Received: input_shape=(0,). Entry 0 is 0."),
+        ((0, 64), {}, ValueError, "Received: input_shape=0. Entry 0 is 0."),
         (("64", 64), {}, TypeError, "Received: input_shape='64'"),
+        (((2.5,), 64), {}, TypeError, "Entry 0 is 2.5, not an integer."),
+        (((), 64), {}, ValueError, "Expected `input_shape` to be a non-empty sequence"),
+        (((5000, 64), 256), {}, ValueError, "sparse_autoencoder: Expected `input_shape` to be the shape of one "
+                                            "example, without the batch axis. Received: input_shape=(5000, 64). The "
+                                            "first axis looks like the number of examples: pass x.shape[1:] = (64,)."),
+        (((None, 64), 256), {}, ValueError, "A leading None is the batch axis of model.input_shape: pass (64,)."),
+        (((100, 8, 8), 256), {}, ValueError, "The first axis looks like the number of examples"),
         (((8,), 0), {}, ValueError, "Expected `latent_dim` to be an integer >= 1. Received: latent_dim=0."),
         (((8,), 16), {"k": 17}, ValueError, "Expected `k` to be an integer from 1 to latent_dim=16, or None for "
                                             "ReLU + L1. Received: k=17. k counts the latents kept per example."),
@@ -363,7 +372,7 @@ def test_serialization_registered_name():
 def test_builder_rejects_bad_arguments(args, kwargs, error, text):
     with pytest.raises(error) as info:
         sparse_autoencoder(*args, **kwargs)
-    assert text in str(info.value)
+    assert text in str(info.value) and str(info.value).startswith("sparse_autoencoder: ")
 
 
 def test_predict_latents_and_init_pre_bias_check_their_input():

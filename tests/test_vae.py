@@ -3,6 +3,7 @@ loss layer, the builder (training, metrics, save/load), the likelihood estimates
 active units. Every formula is compared with an independent NumPy/SciPy computation."""
 
 import math
+import re
 
 import keras
 import numpy as np
@@ -246,16 +247,50 @@ def test_builder_any_input_shape(shape, kwargs):
                                                                      "architecture='dense'"),
         ({"seed": "0"}, TypeError, "Expected `seed` to be an integer >= 0. Received: seed='0'"),
         ({"hidden_units": (0,)}, ValueError, "Expected `hidden_units` to be a sequence of integers >= 1.*Entry 0 is 0"),
+        ({"hidden_units": "64"}, TypeError, "Expected `hidden_units` to be a sequence of integers"),
+        ({"activation": "nope"}, ValueError, "Expected `activation` to be a Keras activation"),
+        ({"name": 3}, TypeError, "Expected `name` to be a string. Received: name=3"),
     ],
 )
 def test_builder_rejects_bad_arguments(kwargs, error, text):
-    with pytest.raises(error, match=text):
+    with pytest.raises(error, match="^variational_autoencoder: .*" + text):
         variational_autoencoder((12,), **kwargs)
 
 
-def test_builder_rejects_a_flat_input_for_conv():
-    with pytest.raises(ValueError, match="Expected `input_shape` to be the shape of one image, \\(height, width, channels\\)"):
-        variational_autoencoder((784,), architecture="conv")
+@pytest.mark.parametrize(
+    "shape, kwargs, error, text",
+    [
+        ((784,), {}, ValueError, re.escape("Expected `input_shape` to be the shape of one image, (height, width, "
+                                           "channels)")),
+        ((4000, 28, 28, 1), {}, ValueError, re.escape("Received: input_shape=(4000, 28, 28, 1). The first axis looks "
+                                                      "like the number of examples: pass x.shape[1:] = (28, 28, 1).")),
+        ((1, 28, 28), {}, ValueError, "channels first"),
+        ((28, 28, 1), {"filters": ()}, ValueError, "Expected `filters` to be a non-empty sequence of integers >= 1"),
+        ((28, 28, 1), {"filters": (4, 8, 16, 32, 64)}, ValueError, "at least 32 x 32 pixels for 5 convolution block"),
+        ((28, 28, 1), {"kernel_size": 1}, ValueError, "Expected `kernel_size` to be >= 2 with upsampling='transpose'"),
+        ((28, 28, 1), {"kernel_size": (3, 3, 3)}, ValueError, "Expected `kernel_size` to be a sequence of 2"),
+        ((28, 28, 1), {"upsampling": "cubic"}, ValueError, "Expected `upsampling` to be one of 'transpose'"),
+    ],
+)
+def test_conv_builder_checks_its_arguments_under_its_own_name(shape, kwargs, error, text):
+    with pytest.raises(error, match="^variational_autoencoder: .*" + text):
+        variational_autoencoder(shape, architecture="conv", **kwargs)
+
+
+@pytest.mark.parametrize("shape, text", [
+    ((4000, 784), re.escape("The first axis looks like the number of examples: pass x.shape[1:] = (784,).")),
+    ((None, 784), re.escape("A leading None is the batch axis of model.input_shape: pass (784,).")),
+    ((0,), "Entry 0 is 0"),
+])
+def test_dense_builder_rejects_the_batch_axis_under_its_own_name(shape, text):
+    with pytest.raises(ValueError, match="^variational_autoencoder: Expected `input_shape`.*" + text):
+        variational_autoencoder(shape)
+
+
+def test_a_small_kernel_is_fine_without_transposed_convolutions():
+    model = variational_autoencoder((8, 8, 1), latent_dim=2, architecture="conv", filters=(4,), kernel_size=1,
+                                    upsampling="nearest")
+    assert tuple(model.output.shape[1:]) == (8, 8, 1)
 
 
 def test_fit_reports_both_terms_and_loss_is_their_weighted_sum():
