@@ -87,6 +87,19 @@ def _result(values, scalar):
     return values[0] if scalar else tuple(values)
 
 
+def _conv_arguments(size, kernel_size, strides, padding, dilation_rate, where):
+    """The arguments of a convolution (or a transposed one), checked and one per axis:
+    ``(sizes, scalar, kernels, strides, dilated kernels, padding)``, where a dilated kernel
+    spans ``dilation_rate * (kernel_size - 1) + 1`` inputs."""
+    sizes, scalar = _axes(size, where)
+    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1, where)
+    strides = _per_axis(strides, len(sizes), "strides", 1, where)
+    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1, where)
+    padding = _padding(padding, where)
+    dilated = [d * (k - 1) + 1 for k, d in zip(kernels, dilations)]
+    return sizes, scalar, kernels, strides, dilated, padding
+
+
 def _window_output(sizes, windows, strides, padding, layer, window_name, where):
     out = []
     for axis, (n, k, s) in enumerate(zip(sizes, windows, strides)):
@@ -134,13 +147,9 @@ def conv_output_size(size, kernel_size, strides=1, padding="valid", dilation_rat
         (14, 14)
     """
     where = "conv_output_size"
-    sizes, scalar = _axes(size, where)
-    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1, where)
-    strides = _per_axis(strides, len(sizes), "strides", 1, where)
-    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1, where)
-    padding = _padding(padding, where)
-    effective = [d * (k - 1) + 1 for k, d in zip(kernels, dilations)]
-    return _result(_window_output(sizes, effective, strides, padding, "a convolution", "kernel_size", where), scalar)
+    sizes, scalar, _, strides, dilated, padding = _conv_arguments(size, kernel_size, strides, padding,
+                                                                  dilation_rate, where)
+    return _result(_window_output(sizes, dilated, strides, padding, "a convolution", "kernel_size", where), scalar)
 
 
 def pool_output_size(size, pool_size=2, strides=None, padding="valid"):
@@ -217,11 +226,8 @@ def conv_transpose_output_size(size, kernel_size, strides=1, padding="valid", ou
         6
     """
     where = "conv_transpose_output_size"
-    sizes, scalar = _axes(size, where)
-    kernels = _per_axis(kernel_size, len(sizes), "kernel_size", 1, where)
-    strides = _per_axis(strides, len(sizes), "strides", 1, where)
-    dilations = _per_axis(dilation_rate, len(sizes), "dilation_rate", 1, where)
-    padding = _padding(padding, where)
+    sizes, scalar, kernels, strides, dilated, padding = _conv_arguments(size, kernel_size, strides, padding,
+                                                                        dilation_rate, where)
     if output_padding is not None:
         output_padding = _per_axis(output_padding, len(sizes), "output_padding", 0, where)
         for axis, (a, s) in enumerate(zip(output_padding, strides)):
@@ -231,8 +237,7 @@ def conv_transpose_output_size(size, kernel_size, strides=1, padding="valid", ou
                     output_padding if len(sizes) > 1 else a,
                     f"On axis {axis}: output_padding={a} with strides={s}; use at most {s - 1}."))
     out = []
-    for axis, (n, k, s, d) in enumerate(zip(sizes, kernels, strides, dilations)):
-        k_d = d * (k - 1) + 1
+    for axis, (n, k, s, k_d) in enumerate(zip(sizes, kernels, strides, dilated)):
         if output_padding is None:
             out.append((n - 1) * s + max(k_d, s) if padding == "valid" else n * s)
         else:
