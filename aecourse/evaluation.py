@@ -554,7 +554,9 @@ class Comparison:
         gap: the distance between the two means.
         spread: the larger of the two results' spreads (max - min over seeds).
         decided: whether ``first`` is better under the rule: better on every seed
-            (with at least one shared seed, all seeds shared), or ``gap > spread``.
+            (with at least one shared seed, all seeds shared), or ``gap > spread``;
+            and in either case ``gap >= min_gap``.
+        min_gap: the smallest gap of the means that counts (``rank``'s ``min_gap``).
 
     Example:
         >>> c = Comparison("a", "b", 0.1, 0.2, wins=3, shared_seeds=3, gap=0.1, spread=0.05, decided=True)
@@ -571,6 +573,7 @@ class Comparison:
     gap: float
     spread: float
     decided: bool
+    min_gap: float = 0.0
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -590,6 +593,7 @@ class Verdict:
             ``(winner,)`` when there is a winner.
         comparisons: the best result against each other one (:class:`Comparison`).
         digits: significant digits of the means in the sentence.
+        min_gap: the smallest gap of the means that counts (``rank``'s ``min_gap``).
 
     Example:
         >>> a = SeedResults("a", (0, 1, 2), {"psnr": (20.1, 19.8, 20.3)})
@@ -609,6 +613,7 @@ class Verdict:
     tied: tuple
     comparisons: tuple
     digits: int = 4
+    min_gap: float = 0.0
 
     def _name(self, name):
         return f'"{name}"' if ", " in name else name
@@ -625,6 +630,10 @@ class Verdict:
     def _means_text(self):
         return ", ".join(f"{self._name(n)} {self.means[n]:.{self.digits}g}" for n in self.names)
 
+    def _within(self):
+        """What a result that is not better stays within."""
+        return "the spread over seeds" + (f" and the margin {self.min_gap:g}" if self.min_gap > 0 else "")
+
     @property
     def sentence(self):
         """The conclusion, in one sentence (also ``str(verdict)``)."""
@@ -637,14 +646,14 @@ class Verdict:
                 return (f"{self.winner} has a {adjective} {self.label} than {loser} "
                         f"(mean {self.means[self.winner]:.{self.digits}g} vs {self.means[loser]:.{self.digits}g} "
                         f"over {self._seeds_text()}).")
-            return (f"{a} and {b} do not differ in {self.label} beyond the spread over seeds "
+            return (f"{a} and {b} do not differ in {self.label} beyond {self._within()} "
                     f"(mean {self.means[a]:.{self.digits}g} vs {self.means[b]:.{self.digits}g} "
                     f"over {self._seeds_text()}).")
         if self.winner is not None:
             return (f"{self._name(self.winner)} has the {superlative} {self.label} of the {len(self.names)} "
                     f"(means over {self._seeds_text()}: {self._means_text()}).")
         return (f"No single result has the {superlative} {self.label}: {self._list(self.tied)} are within "
-                f"the spread over seeds of the best (means over {self._seeds_text()}: {self._means_text()}).")
+                f"{self._within()} of the best (means over {self._seeds_text()}: {self._means_text()}).")
 
     @property
     def details(self):
@@ -655,12 +664,20 @@ class Verdict:
             >>> b = SeedResults("b", (0, 1), {"mse": (2.0, 2.2)})
             >>> print(rank([a, b], "mse").details)
             a vs b: a lower on 2 of 2 shared seeds; gap of the means 1.05, spread 0.2: decided
+            >>> print(rank([a, b], "mse", min_gap=1.5).details)
+            a vs b: a lower on 2 of 2 shared seeds; gap of the means 1.05 (min_gap 1.5), spread 0.2: below min_gap
         """
         lines = []
         for c in self.comparisons:
-            verdict = "decided" if c.decided else "within the spread"
+            if c.decided:
+                verdict = "decided"
+            elif c.gap < c.min_gap:
+                verdict = "below min_gap"
+            else:
+                verdict = "within the spread"
+            needed = f" (min_gap {c.min_gap:.{self.digits}g})" if c.min_gap > 0 else ""
             lines.append(f"{c.first} vs {c.second}: {c.first} {self.better} on {c.wins} of {c.shared_seeds} "
-                         f"shared seeds; gap of the means {c.gap:.{self.digits}g}, "
+                         f"shared seeds; gap of the means {c.gap:.{self.digits}g}{needed}, "
                          f"spread {c.spread:.{self.digits}g}: {verdict}")
         return "\n".join(lines)
 
@@ -689,16 +706,25 @@ def _named_results(results, where):
     return names, [r for _, r in pairs]
 
 
-def rank(results, metric, *, better="lower", label=None, digits=4):
+def rank(results, metric, *, better="lower", label=None, digits=4, min_gap=0.0):
     """Say which result is better on ``metric``, only where the seeds support it.
 
     The book's comparison rule: the result with the best mean is called better than
     another only if it is better on **every** seed both were run with (all their seeds
     shared), or if the **gap between the two means is larger than the spread** (max -
-    min over seeds, the larger of the two). With two results the verdict names the
-    better one or says that they do not differ beyond the spread; with more, it names
-    the best one if it beats every other under the rule, else the ones that cannot be
-    told apart from it. Print it: the sentence changes if the ranking does.
+    min over seeds, the larger of the two); and, in either case, if that gap is at
+    least ``min_gap``. With two results the verdict names the better one or says that
+    they do not differ beyond the spread (and the margin); with more, it names the best
+    one if it beats every other under the rule, else the ones that cannot be told
+    apart from it. Print it: the sentence changes if the ranking does.
+
+    ``min_gap`` is how to rank against a **deterministic baseline** robustly across
+    machines. A baseline without randomness (the noisy input, a filter, the mean image,
+    PCA) has the same value on every seed, a spread of 0, so the rule calls a trained
+    model better as soon as it is ahead on every seed, by however little; seeded
+    training gives slightly different numbers on another machine, and such a verdict
+    could flip there. Set ``min_gap`` to the metric's tolerance across machines (for
+    example 0.3 dB of PSNR): a smaller gap is then called a tie everywhere.
 
     Args:
         results: two or more :class:`SeedResults` (named by their ``name``), or a dict
@@ -707,6 +733,8 @@ def rank(results, metric, *, better="lower", label=None, digits=4):
         better: ``"lower"`` (losses, errors) or ``"higher"`` (PSNR, accuracy).
         label: how the sentence calls the metric (default: ``metric``).
         digits: significant digits of the means in the sentence.
+        min_gap: the smallest gap of the means that can make a result better, in the
+            metric's units, a finite number >= 0 (default 0: the rule alone).
 
     Returns:
         A :class:`Verdict`; ``str(verdict)`` is the sentence, ``verdict.winner`` the
@@ -715,18 +743,30 @@ def rank(results, metric, *, better="lower", label=None, digits=4):
     Raises:
         TypeError: if ``results`` are not :class:`SeedResults`.
         ValueError: for fewer than two results, repeated names, a metric missing from
-            a result, NaN values, or ``better`` other than ``"lower"``/``"higher"``.
+            a result, NaN values, ``better`` other than ``"lower"``/``"higher"``, or a
+            negative ``min_gap``.
 
     Example:
         >>> a = SeedResults("conv", (0, 1, 2), {"bce": (0.150, 0.152, 0.151)})
         >>> b = SeedResults("dense", (0, 1, 2), {"bce": (0.153, 0.149, 0.154)})
         >>> print(rank([a, b], "bce", label="test BCE"))
         conv and dense do not differ in test BCE beyond the spread over seeds (mean 0.151 vs 0.152 over 3 seeds).
+
+        A trained model against the noisy input (no randomness: spread 0):
+
+        >>> model = SeedResults("model", (0, 1, 2), {"psnr": (22.8, 22.9, 22.8)})
+        >>> noisy = SeedResults("noisy", (0, 1, 2), {"psnr": (22.7, 22.7, 22.7)})
+        >>> print(rank([model, noisy], "psnr", better="higher", label="PSNR"))
+        model has a higher PSNR than noisy (mean 22.83 vs 22.7 over 3 seeds).
+        >>> print(rank([model, noisy], "psnr", better="higher", label="PSNR", min_gap=0.3))
+        model and noisy do not differ in PSNR beyond the spread over seeds and the margin 0.3 (mean 22.83 vs 22.7 over 3 seeds).
     """
     where = "rank"
     names, results = _named_results(results, where)
     better = check_one_of(better, "better", ("lower", "higher"), where=where)
     digits = check_int(digits, "digits", where=where, min_value=1, max_value=17)
+    min_gap = check_float(min_gap, "min_gap", where=where, min_value=0,
+                          fix="min_gap is a gap of the means in the metric's units; 0 leaves the rule alone.")
     for name, r in zip(names, results):
         if metric not in r.values:
             raise ValueError(message(where, "metric", f"a metric of every result ({name!r} has {list(r.metrics)})",
@@ -749,14 +789,14 @@ def rank(results, metric, *, better="lower", label=None, digits=4):
         all_shared = set(a.seeds) == set(b.seeds)
         gap = abs(means[names[lead]] - means[names[i]])
         spread = max(a.spread[metric], b.spread[metric])
-        decided = (all_shared and wins == len(shared) > 0) or gap > spread
+        decided = ((all_shared and wins == len(shared) > 0) or gap > spread) and gap >= min_gap
         comparisons.append(Comparison(first=names[lead], second=names[i], first_mean=means[names[lead]],
                                       second_mean=means[names[i]], wins=int(wins), shared_seeds=len(shared),
-                                      gap=gap, spread=spread, decided=bool(decided)))
+                                      gap=gap, spread=spread, decided=bool(decided), min_gap=min_gap))
         if not decided:
             undecided.append(i)
     winner = names[lead] if not undecided else None
     tied = (winner,) if winner is not None else tuple(names[i] for i in sorted([lead] + undecided))
     return Verdict(metric=str(metric), label=label, better=better, names=tuple(names), means=means,
                    seeds={n: len(r.seeds) for n, r in zip(names, results)}, winner=winner, tied=tied,
-                   comparisons=tuple(comparisons), digits=digits)
+                   comparisons=tuple(comparisons), digits=digits, min_gap=min_gap)

@@ -275,6 +275,44 @@ def test_rank_three_results():
     assert len(verdict.details.splitlines()) == 2
 
 
+def test_min_gap_ranks_against_a_deterministic_baseline():
+    noisy = results("noisy", [22.7, 22.7, 22.7], metric="psnr")       # no randomness: spread 0
+    model = results("model", [22.8, 22.9, 22.8], metric="psnr")       # ahead on every seed, by little
+    plain = rank([model, noisy], "psnr", better="higher", label="PSNR")
+    assert plain.winner == "model" and rank([model, noisy], "psnr", better="higher", label="PSNR", min_gap=0) == plain
+    verdict = rank([model, noisy], "psnr", better="higher", label="PSNR", min_gap=0.3)
+    assert verdict.winner is None and verdict.tied == ("model", "noisy") and verdict.min_gap == 0.3
+    assert str(verdict) == ("model and noisy do not differ in PSNR beyond the spread over seeds and the margin 0.3 "
+                            "(mean 22.83 vs 22.7 over 3 seeds).")
+    comparison = verdict.comparisons[0]
+    assert comparison.wins == 3 and not comparison.decided and comparison.min_gap == 0.3
+    assert verdict.details.endswith("gap of the means 0.1333 (min_gap 0.3), spread 0.1: below min_gap")
+    far = results("model", [23.2, 23.3, 23.1], metric="psnr")
+    assert rank([far, noisy], "psnr", better="higher", min_gap=0.3).winner == "model"
+
+
+def test_min_gap_adds_to_the_rule_and_does_not_replace_it():
+    a, b = results("a", [0.10, 0.20, 0.30]), results("b", [0.15, 0.10, 0.50])   # gap 0.05 < spread 0.4
+    assert rank([a, b], "bce").winner is None
+    assert rank([a, b], "bce", min_gap=0.01).winner is None               # a large enough gap alone is not enough
+    exact = results("c", [0.35, 0.45, 0.55])                              # worse on every seed by exactly 0.25
+    verdict = rank([a, exact], "bce", min_gap=0.25)
+    assert verdict.comparisons[0].gap == pytest.approx(0.25)
+    assert rank([a, exact], "bce", min_gap=0.2499).winner == "a"
+    assert rank([a, exact], "bce", min_gap=0.2501).winner is None
+
+
+def test_min_gap_with_three_results_ties_those_within_it_of_the_best():
+    best, close, far = (results("best", [1.0, 1.0, 1.0]), results("close", [1.1, 1.1, 1.1]),
+                        results("far", [2.0, 2.0, 2.0]))
+    assert rank([far, close, best], "bce").winner == "best"
+    verdict = rank([far, close, best], "bce", min_gap=0.2)
+    assert verdict.winner is None and verdict.tied == ("close", "best")
+    assert [c.decided for c in verdict.comparisons] == [False, True]
+    assert str(verdict).startswith("No single result has the lowest bce: close and best are within the spread "
+                                   "over seeds and the margin 0.2 of the best")
+
+
 def test_verdict_is_frozen():
     verdict = rank([results("a", [1, 1, 1]), results("b", [2, 2, 2])], "bce")
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -293,6 +331,12 @@ def test_verdict_is_frozen():
      "finite values on every seed"),
     (([{"bce": 1}, {"bce": 2}], "bce"), {}, TypeError, "Expected `results` to be SeedResults"),
     (("ab", "bce"), {}, TypeError, "Expected `results` to be a list of SeedResults or a dict"),
+    (([results("a", [1, 2, 3]), results("b", [1, 2, 3])], "bce"), {"min_gap": -0.1}, ValueError,
+     "Expected `min_gap` to be a finite number >= 0. Received: min_gap=-0.1"),
+    (([results("a", [1, 2, 3]), results("b", [1, 2, 3])], "bce"), {"min_gap": float("nan")}, ValueError,
+     "Received: min_gap=nan"),
+    (([results("a", [1, 2, 3]), results("b", [1, 2, 3])], "bce"), {"min_gap": "0.3"}, TypeError,
+     "Received: min_gap='0.3'"),
 ])
 def test_rank_rejects_bad_input(args, kwargs, error, text):
     with pytest.raises(error, match="^rank: .*" + text):
