@@ -737,7 +737,7 @@ def load_fashion_mnist(flatten=False, source="auto", *, path=None, verbose=True,
 # ------------------------------------------------------------------ validation split
 
 
-def split_validation(x, y=None, *, validation_size=0.1, seed=0):
+def split_validation(x, y=None, *, validation_size=0.1, seed=0, where="split_validation"):
     """Carve a validation split out of training arrays: a random subset, chosen with a seed.
 
     Model choices and stopping decisions are made on this split, never on the test set,
@@ -752,6 +752,8 @@ def split_validation(x, y=None, *, validation_size=0.1, seed=0):
             example), or a number of examples (an integer >= 1); at least one example
             stays for training.
         seed: an integer seed of the random choice.
+        where: the name that error messages start with (a function that splits its
+            arguments with this one passes its own name, so the learner sees it).
 
     Returns:
         ``(x_fit, x_val)`` without ``y``; ``((x_fit, y_fit), (x_val, y_val))`` with it.
@@ -771,7 +773,6 @@ def split_validation(x, y=None, *, validation_size=0.1, seed=0):
     """
     from aecourse.validation import check_array, check_float, check_int, message
 
-    where = "split_validation"
     x = check_array(x, "x", where=where, min_ndim=1, dtype=None, finite=False, min_length=2)
     if y is not None:
         y = check_array(y, "y", where=where, min_ndim=1, dtype=None, finite=False)

@@ -254,7 +254,8 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
         validation = None
         x_fit, y_fit = x_train, y_train
     else:
-        (x_fit, y_fit), validation = split_validation(x_train, y_train, validation_size=validation_size, seed=seed)
+        (x_fit, y_fit), validation = split_validation(x_train, y_train, validation_size=validation_size, seed=seed,
+                                                           where=where)
 
     if isinstance(recipe, FastRecipe):
         fit = fit_fast(model, x_fit, y_fit, recipe=recipe, validation_data=validation, loss=loss, seed=seed,

@@ -349,6 +349,22 @@ def _check_loss(loss, where):
     return loss, is_bce
 
 
+def _check_no_second_loss(model, loss, where):
+    """Refuse a Keras loss for a model that already adds its whole loss (the VAE's negative
+    ELBO): the two would be summed, and the reported loss would be neither."""
+    from aecourse.nested import walk_layers
+    from aecourse.vae import NegativeELBO
+
+    if loss is None:
+        return
+    own = [layer.name for layer, _ in walk_layers(model) if isinstance(layer, NegativeELBO)]
+    if own:
+        raise ValueError(message(where, "loss", f"None for model '{model.name}', whose layer '{own[0]}' adds "
+                                 "its own loss (the negative ELBO)", loss,
+                                 "Pass loss=None; a second loss would be added to the ELBO and the reported "
+                                 "loss would be neither."))
+
+
 def _is_array_like(value):
     return isinstance(value, np.ndarray) or hasattr(value, "shape") and hasattr(value, "dtype")
 
@@ -506,6 +522,7 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     every = check_int(every, "every", where=where, min_value=0)
     seed = check_int(seed, "seed", where=where, min_value=0)
     loss, is_bce = _check_loss(loss, where)
+    _check_no_second_loss(model, loss, where)
 
     x_original, y_original = x, (x if y is None else y)
     x = check_array(x, "x", where=where, min_ndim=2)

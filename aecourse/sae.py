@@ -348,6 +348,7 @@ class SparseAutoencoder(keras.Model):
 
     @classmethod
     def from_config(cls, config):
+        """Rebuild the model from :meth:`get_config` (what ``keras.saving.load_model`` calls)."""
         return cls(**config)
 
 

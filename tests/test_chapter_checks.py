@@ -36,6 +36,7 @@ def run(pytester, nb_text, *, missing_fashion=False, env=None):
     plugin = PLUGIN + ("\n_available['fashion_mnist'] = False\n" if missing_fashion else "")
     pytester.makeconftest(plugin)
     pytester.makefile(".ipynb", chapter=nb_text)
+    pytester._monkeypatch.delenv("AECOURSE_REQUIRE_DATA", raising=False)  # CI sets it; each test decides
     for key, value in (env or {}).items():
         pytester._monkeypatch.setenv(key, value)
     return pytester.runpytest_subprocess("chapter.ipynb", "--nbval-current-env", "-p", "no:cacheprovider",

@@ -341,6 +341,12 @@ def test_fit_fast_vae_with_its_own_loss():
                                          "own. Received: loss=None. Pass loss='binary_crossentropy' or 'mse'."):
         fit_fast(small_model(), np.random.default_rng(0).random((64, 12), dtype="float32"), loss=None,
                  epochs=1, batch_size=32, jit_compile=False)
+    for loss in ("binary_crossentropy", "mse"):  # the default loss too: a second loss on top of the ELBO
+        with pytest.raises(ValueError, match=r"Expected `loss` to be None for model 'variational_autoencoder', "
+                                             r"whose layer 'negative_elbo' adds its own loss.*Pass loss=None"):
+            fit_fast(model, x, loss=loss, epochs=1, batch_size=32, jit_compile=False)
+    with pytest.raises(ValueError, match="Pass loss=None"):
+        fit_fast(model, x, epochs=1, batch_size=32, jit_compile=False)
 
 
 def test_fit_fast_sparse_autoencoder():

@@ -69,6 +69,7 @@ def declared_requirements():
 #: Imports of the package that need no declaration, with the reason.
 PACKAGE_UNDECLARED_OK = {
     "IPython": "imported only inside _ipython_display_, which only IPython calls",
+    "pandas": "imported only inside SeedResults.to_pandas, which says to install it if missing",
 }
 
 

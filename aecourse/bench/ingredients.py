@@ -47,8 +47,9 @@ class Way:
         threads: ``(intra_op, inter_op)`` thread counts for TensorFlow, or ``None``
             for its defaults.
         n_examples: time on at most this many images (for slow rows).
-        needs_process: the row can only be timed in a fresh process (oneDNN or thread
-            settings).
+
+    A row with ``onednn`` or ``threads`` set :attr:`needs_process`: it can only be timed
+    in a fresh process (TensorFlow reads those settings when it loads).
 
     Example:
         >>> Way("keras fit (article)", trainer="fit").batch_size

@@ -135,8 +135,8 @@ def kernel_peak(layers, batch_size, *, parts=PARTS, repeats=None, trials=3, jit_
         seconds: the time a timing should take when ``repeats`` is ``None``.
 
     Returns:
-        ``{"gflops": ..., "seconds_per_step": ..., "flops_per_step": ..., "batch_size": ...,
-        "xla": ..., "parts": [...], "repeats": ...}``.
+        A dict with the keys ``gflops``, ``seconds_per_step``, ``flops_per_step``,
+        ``batch_size``, ``xla``, ``parts`` (a list) and ``repeats``.
 
     Raises:
         TypeError: for arguments of the wrong type.
