@@ -137,3 +137,82 @@ def test_numbers_in_the_prose_are_printed_by_the_code(path):
                 missing.append(f"markdown cell {i}: {token}")
     assert not missing, (f"{path.name}: numbers in the text that no output prints (print them, or list a "
                          "cited figure with its source in the notebook metadata):\n" + "\n".join(missing))
+
+
+# ------------------------------------------------------------- the test split stays for the end
+
+#: Arguments through which a split steers training or a decision: a split passed here
+#: must not be the test split (validation data, thresholds and stopping rules use a
+#: validation split carved from the training data; the test split is scored once).
+DECIDING_KEYWORDS = {"validation_data", "val_scores", "val_labels", "target_loss"}
+#: Functions whose every argument decides something (thresholds, stopping, choices).
+DECIDING_CALLS = {"choose_threshold", "EarlyStopping", "ReduceLROnPlateau", "learning_rate_sweep"}
+TEST_NAME = re.compile(r"(^|_)test(_|$|\d)")
+
+
+def _chapter_code(path):
+    """A chapter's code as one Python source, IPython magics and shell lines made ``pass``."""
+    lines = []
+    for cell in code_cells(path):
+        for line in "".join(cell["source"]).splitlines():
+            stripped = line.lstrip()
+            lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def test_split_uses(source):
+    """Where ``source`` passes the test split (a name with 'test' in it, or a name
+    assigned from one) to an argument that trains, stops, or chooses."""
+    import ast
+
+    tree = ast.parse(source)
+    tainted = set()
+
+    def mentions_test(node):
+        return any(isinstance(n, ast.Name) and (TEST_NAME.search(n.id) or n.id in tainted) for n in ast.walk(node))
+
+    for node in ast.walk(tree):  # names assigned from the test split (in the order ast.walk visits them)
+        if isinstance(node, ast.Assign) and mentions_test(node.value):
+            for target in node.targets:
+                tainted |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+        for keyword in node.keywords:
+            if keyword.arg in DECIDING_KEYWORDS and mentions_test(keyword.value):
+                found.append(f"line {node.lineno}: {name}({keyword.arg}={ast.unparse(keyword.value)})")
+        if name in DECIDING_CALLS:
+            for arg in list(node.args) + [k.value for k in node.keywords if k.arg not in DECIDING_KEYWORDS]:
+                if mentions_test(arg):
+                    found.append(f"line {node.lineno}: {name}(..., {ast.unparse(arg)}, ...)")
+    return found
+
+
+test_split_uses.__test__ = False  # a helper, not a test
+
+
+@pytest.mark.parametrize("snippet, bad", [
+    ("fit_fast(m, x_fit, validation_data=x_test)", True),
+    ("fit_fast(m, x_fit, validation_data=(x_test_noisy, x_test))", True),
+    ("x_val = x_test[:1000]\nmodel.fit(x, x, validation_data=(x_val, x_val))", True),
+    ("t = choose_threshold(test_scores, max_fpr=0.05)", True),
+    ("fit_fast(m, x_fit, validation_data=x_val, target_loss=test_bce)", True),
+    ("(x_fit, x_val) = split_validation(x_train)\nfit_fast(m, x_fit, validation_data=x_val)", False),
+    ("t = choose_threshold(val_scores, max_fpr=0.05)\nflagged = test_scores > t", False),
+    ("print(bce(x_test, model.predict(x_test)))", False),
+])
+def test_the_test_split_rule_itself(snippet, bad):
+    assert bool(test_split_uses(snippet)) == bad
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_chapter_decides_on_its_test_split(path):
+    """No chapter passes its test split as validation data, to a threshold or to a
+    stopping rule: those choices are made on a validation split carved from the
+    training images, and the test split is scored once at the end."""
+    found = test_split_uses(_chapter_code(path))
+    assert not found, (f"{path.name} passes its test split where a decision is made; carve a validation split "
+                       "from the training data (aecourse.data.split_validation):\n" + "\n".join(found))
