@@ -87,4 +87,6 @@ def test_stored_results_ship_with_the_package():
         assert {"dense AE, MSE", "conv AE, MSE", "distance to the mean image"} <= set(result.methods)
         assert result.class_names == oneclass.CLASS_NAMES[name]
     assert "5,000-image MNIST sample" in results["datasets"]["mnist"]["description"]
+    assert results["command"] == results["command"].strip() and results["command"].startswith(
+        "python -m aecourse.bench.oneclass")
     assert (folder / "oneclass.md").read_text().startswith("# One-class anomaly detection")

@@ -460,8 +460,8 @@ def main(argv=None):
     except DataSourceError as exc:
         print(f"{DEBIAN_HINT}\n\nDetails: {exc}", file=sys.stderr)
         return 2
-    results["command"] = "python -m aecourse.bench.oneclass " + " ".join(
-        argv if argv is not None else sys.argv[1:])
+    results["command"] = " ".join(["python -m aecourse.bench.oneclass",
+                                   *(argv if argv is not None else sys.argv[1:])])
     paths = write_results(results, out)
     print(markdown_report(results))
     print("wrote " + ", ".join(str(p) for p in paths.values()))
