@@ -23,6 +23,18 @@ from nbclient import NotebookClient
 from toc import ROOT, chapter_paths
 
 
+def merge_streams(outputs):
+    """Consecutive prints to one stream as one output (the kernel may send them in pieces)."""
+    merged = []
+    for out in outputs:
+        if merged and out.get("output_type") == "stream" and merged[-1].get("output_type") == "stream" \
+                and merged[-1].get("name") == out.get("name"):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def execute(path: Path, timeout: int) -> float:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
@@ -41,6 +53,9 @@ def execute(path: Path, timeout: int) -> float:
     )
     client.execute()
     elapsed = time.perf_counter() - start
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nbformat.write(nb, path)
     return elapsed
 
