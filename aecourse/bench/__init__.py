@@ -3,7 +3,7 @@
 Tooling, not part of the course's code path: run it from a shell::
 
     python -m aecourse.bench                   # the dense autoencoder (a few minutes on 2 cores)
-    python -m aecourse.bench --model conv      # the convolutional autoencoder (about 25 minutes)
+    python -m aecourse.bench --model conv      # the convolutional autoencoder (about 20 minutes on 2 cores)
     python -m aecourse.bench --quick           # a tiny configuration, to check that it runs
     python -m aecourse.bench --help
 

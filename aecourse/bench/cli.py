@@ -57,7 +57,7 @@ def _parser():
                     "throughput against the machine's kernel peak, and what each ingredient is worth.")
     parser.add_argument("--model", choices=("dense", "conv"), default="dense",
                         help="the article's dense autoencoder (default; a few minutes) or its convolutional "
-                             "autoencoder (about 25 minutes on 2 cores)")
+                             "autoencoder (about 20 minutes on 2 cores)")
     parser.add_argument("--out", default=None,
                         help="folder for <model>.json, <model>.md and <model>_loss_vs_time.png (default: the "
                              "package's results folder for a full run from a clone of the repository, else "
