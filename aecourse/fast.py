@@ -524,7 +524,7 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     loss, is_bce = _check_loss(loss, where)
     _check_no_second_loss(model, loss, where)
 
-    x_original, y_original = x, (x if y is None else y)
+    y_original = x if y is None else y
     x = check_array(x, "x", where=where, min_ndim=2)
     y = x if y is None else check_array(y, "y", where=where, min_ndim=2)
     y_name = "x" if y is x else "y"

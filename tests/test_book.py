@@ -9,7 +9,6 @@ no traceback and no nbval marker, and link the stylesheet that wraps printed out
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml

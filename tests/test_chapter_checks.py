@@ -1,7 +1,6 @@
 """The chapter checks of conftest.py fail when they should: a trained number outside its
 tolerance, changed text, a broken exercise solution, missing data under CI's rule."""
 
-import json
 import textwrap
 from pathlib import Path
 

@@ -158,21 +158,13 @@ def _load(name):
     return load_fashion_mnist(verbose=False) if name == "fashion_mnist" else load_mnist(verbose=False)
 
 
-def _cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def _machine():
+    from aecourse.bench.runs import cpu_name
+
     import keras
     import tensorflow as tf
 
-    return {"platform": platform.platform(), "processor": _cpu_name(), "cpus": os.cpu_count(),
+    return {"platform": platform.platform(), "processor": cpu_name(), "cpus": os.cpu_count(),
             "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__}
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from aecourse.validation import check_one_of, message
 
 __all__ = ["MODELS", "build_model", "load_average", "time_to_target", "test_metrics", "run_article",
-           "describe_recipe", "run_course", "throughput"]
+           "describe_recipe", "run_course", "throughput", "cpu_name"]
 
 #: The models the benchmark trains, by name: the article's dense autoencoder
 #: (784-128-64-32-64-128-784) and its convolutional autoencoder (3 x 3 x 128 -> 1152 -> 10).
@@ -51,6 +51,28 @@ def build_model(model="dense", **kwargs):
 
     model = check_one_of(model, "model", MODELS, where="build_model")
     return dense_autoencoder(**kwargs) if model == "dense" else conv_autoencoder(**kwargs)
+
+
+def cpu_name():
+    """The CPU's model name, as results record it (Linux's /proc/cpuinfo, else the platform's).
+
+    Returns:
+        A string; ``"unknown"`` where neither source names the CPU.
+
+    Example:
+        >>> isinstance(cpu_name(), str) and cpu_name() != ""
+        True
+    """
+    import platform
+    from pathlib import Path
+
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
 
 
 def load_average():

@@ -6,14 +6,14 @@ import dataclasses
 import os
 import platform
 import time
-from pathlib import Path
 
 import numpy as np
 
 from aecourse.bench.ablation import choose, learning_rate_sweep, recipe_ablation
 from aecourse.bench.ingredients import ingredient_table, ways_for
 from aecourse.bench.peak import kernel_peak
-from aecourse.bench.runs import MODELS, build_model, load_average, run_article, run_course, throughput
+from aecourse.bench.runs import (MODELS, build_model, cpu_name, load_average, run_article, run_course,
+                                 throughput)
 from aecourse.validation import check_one_of, message
 
 __all__ = ["ARTICLE_EPOCHS", "SWEEP", "course_recipe", "benchmark_data", "run_benchmark"]
@@ -103,16 +103,6 @@ def benchmark_data(model="dense", *, n_train=None, n_test=None, validation_size=
     x_train, x_test = shaped[0][:n_train], shaped[1][:n_test]
     x_fit, x_val = split_validation(x_train, validation_size=validation_size, seed=seed)
     return {"x_fit": x_fit, "x_val": x_val, "x_test": x_test, "description": description}
-
-
-def _cpu_name():
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 #: The selections of products whose peak is measured.
@@ -269,7 +259,7 @@ def run_benchmark(model="dense", *, n_train=None, n_test=None, validation_size=6
     return {
         "benchmark": model,
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "machine": {"platform": platform.platform(), "processor": _cpu_name(), "cpus": os.cpu_count(),
+        "machine": {"platform": platform.platform(), "processor": cpu_name(), "cpus": os.cpu_count(),
                     "python": platform.python_version(), "tensorflow": tf.__version__, "keras": keras.__version__,
                     "TF_ENABLE_ONEDNN_OPTS": os.environ.get("TF_ENABLE_ONEDNN_OPTS"),
                     "load_average": loads},

@@ -7,6 +7,7 @@ import inspect
 import math
 import textwrap
 import numbers
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -281,12 +282,13 @@ def _shown_args(args):
                      else _fmt(a.item() if isinstance(a, np.ndarray) else a) for a in args)
 
 
-def call_function(func, args, *, name, params=None, returns="numbers"):
+def call_function(func, args, *, name, params=None, returns="numbers", shown=None):
     """Call the learner's function on ``args``; its result, or a message in the learner's terms.
 
     The arrays among ``args`` are passed as copies, so a function that changes its
-    input in place cannot spoil the next call, and NumPy's warnings are silenced
-    during the call: a NaN or an infinity in the result is for the check to explain.
+    input in place cannot spoil the next call, and warnings (NumPy's and Python's) are
+    silenced during the call: a NaN or an infinity in the result is for the check to
+    explain, and nothing the learner's function warns about reaches the page.
 
     Args:
         func: what the learner passed as their function.
@@ -300,6 +302,8 @@ def call_function(func, args, *, name, params=None, returns="numbers"):
             (``"numbers"``, ``"a number"``, ``"an array of numbers"``); the result is
             converted to a float array. ``None``: the result as it came back (for
             answers that are not numbers, such as a set of indices).
+        shown: the arguments as the messages show them (``"<411 scores>, 0.05"``);
+            default: numbers as typed and arrays by their shape.
 
     Returns:
         ``np.asarray(result, dtype=float)``, or the result itself with ``returns=None``.
@@ -336,15 +340,17 @@ def call_function(func, args, *, name, params=None, returns="numbers"):
                 count = f"{len(params)} argument{'s' if len(params) != 1 else ''}"
                 raise Incorrect(f"{name} should take {count}, ({', '.join(params)}); yours is defined as "
                                 f"{name}({', '.join(signature.parameters)}).") from None
+    call = f"{name}({_shown_args(args) if shown is None else shown})"
     try:
-        with np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
             got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
     except Exception as exc:
-        raise Incorrect(f"{name}({_shown_args(args)}) raised {type(exc).__name__}: {exc}") from None
+        raise Incorrect(f"{call} raised {type(exc).__name__}: {exc}") from None
     if is_placeholder(got):
         raise NotAttempted()
     if got is None:
-        raise Incorrect(f"{name} returned None; did you forget `return`?")
+        raise Incorrect(f"{name if shown is None else call} returned None; did you forget `return`?")
     if returns is None:
         return got
     if isinstance(got, (str, bytes)):

@@ -20,7 +20,7 @@ import math
 import numbers
 from collections.abc import Mapping
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, call_function, is_placeholder
 
 __all__ = ["output_size", "every_way_to_7", "reshape_size"]
 
@@ -154,14 +154,7 @@ def _arity_problem(func):
 def _call_out_size(func, case):
     n, k, s, p = case
     shown = f"out_size({n}, {k}, {s}, {p!r})"
-    try:
-        got = func(n, k, s, p)
-    except Exception as exc:
-        raise Incorrect(f"{shown} raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    if got is None:
-        raise Incorrect(f"{shown} returned None; did you forget `return`?")
+    got = call_function(func, case, name="out_size", returns=None, shown=f"{n}, {k}, {s}, {p!r}")
     size = _whole_number(got)
     if size is None:
         if isinstance(got, numbers.Real) and not isinstance(got, bool):

@@ -17,11 +17,10 @@ from __future__ import annotations
 import inspect
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, call_function
 
 __all__ = ["threshold_function", "auc_function", "largest_angle", "base_rate"]
 
@@ -48,18 +47,7 @@ def _takes(func, count, name, params):
 
 def _call(func, args, name, shown):
     """``func(*args)`` on copies of the arrays, as it came back; errors in the learner's terms."""
-    try:
-        # the result is judged, not the warnings on the way (a division by zero shows up as nan)
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
-    except Exception as exc:
-        raise Incorrect(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    if got is None:
-        raise Incorrect(f"{name}({shown}) returned None; did you forget `return`?")
-    return got
+    return call_function(func, args, name=name, returns=None, shown=shown)
 
 
 def _one_number(got, label, what="one number", should="should return", returned="returned"):

@@ -256,7 +256,6 @@ def _dead_indices(func, z):
 
 
 def _check_dead(func):
-    name = "dead"
     z = _DEAD_PROBE
     got = _dead_indices(func, z)
     expected = _dead(z).tolist()
