@@ -466,7 +466,8 @@ def to_unit_range(rows, *, keep_zero=True):
         A float array of the same shape, values in [0, 1].
 
     Raises:
-        ValueError: if ``rows`` is not 2-D or holds NaN or infinite values.
+        ValueError: if ``rows`` is not 2-D, has rows of no values, or holds NaN or
+            infinite values.
         TypeError: if ``rows`` does not hold numbers, or ``keep_zero`` is not a bool.
 
     Example:
@@ -481,6 +482,9 @@ def to_unit_range(rows, *, keep_zero=True):
     if w.ndim != 2:
         raise ValueError(message("to_unit_range", "rows", "a 2-D array, one row per image", w,
                                  "Reshape it with rows.reshape(len(rows), -1)."))
+    if w.shape[1] == 0:
+        raise ValueError(message("to_unit_range", "rows", "rows of at least one value each", w,
+                                 "Pass the weights themselves, one image per row."))
     if check_bool(keep_zero, "keep_zero", where="to_unit_range"):
         scale = np.abs(w).max(axis=1, keepdims=True)
         return 0.5 + 0.5 * np.divide(w, scale, out=np.zeros_like(w), where=scale > 0)
@@ -1067,6 +1071,28 @@ def plot_roc(labels, scores, *, threshold=None, ax=None, label=None, **plot_kwar
     return RocDisplay(figure=ax.figure, ax=ax, line=line, point=point, chance=chance, fpr=fpr, tpr=tpr, auc=auc)
 
 
+def _equal_bins(values, bins, where, value_range=None):
+    """``bins + 1`` equally spaced edges over ``value_range`` or the range of ``values``
+    (NumPy's rule: a range of width 1 around a single value), or an error when floating
+    point cannot split that range into ``bins`` parts of non-zero width (values huge next
+    to their spread)."""
+    if value_range is not None:
+        values = check_array(value_range, "range", where=where, dtype="float64", min_length=2)
+        if values.shape != (2,) or not values[0] <= values[1]:
+            raise ValueError(message(where, "range", "a pair (low, high) with low <= high", value_range))
+    low, high = float(values.min()), float(values.max())
+    if low == high:
+        low, high = low - 0.5, high + 0.5
+    edges = np.linspace(low, high, bins + 1)
+    if not np.all(np.diff(edges) > 0):
+        raise ValueError(
+            f"{where}: Expected `bins` to split the range of the values into parts of non-zero width. "
+            f"Received: bins={bins} for values from {values.min():.6g} to {values.max():.6g}, a range too "
+            f"narrow for their size in float64. Pass increasing bin edges that fit the values (e.g. bins=[0, 0.5, 1] "
+            f"for mean activations in [0, 1]) or fewer bins.")
+    return edges
+
+
 def plot_rho_hat(report, *, ax=None, bins=30, log=False, title=None, **hist_kwargs):
     """Histogram of the per-unit mean activations ``rho_hat`` of a sparsity report.
 
@@ -1096,7 +1122,8 @@ def plot_rho_hat(report, *, ax=None, bins=30, log=False, title=None, **hist_kwar
     if rho_hat.ndim != 1:
         raise ValueError(message(where, "report", "a SparsityReport or a 1-D array of mean activations", rho_hat))
     if isinstance(bins, numbers.Integral) and not isinstance(bins, (bool, np.bool_)):
-        bins = check_int(bins, "bins", where=where, min_value=1, max_value=10_000, fix="Use a number such as 30.")
+        bins = _equal_bins(rho_hat, check_int(bins, "bins", where=where, min_value=1, max_value=10_000,
+                                              fix="Use a number such as 30."), where, hist_kwargs.pop("range", None))
     else:
         edges = check_array(bins, "bins", where=where, min_ndim=1, dtype="float64", min_length=2)
         if edges.ndim != 1 or np.any(np.diff(edges) <= 0):

@@ -1,4 +1,7 @@
-"""Shared test set-up: quiet TensorFlow, a non-interactive plotting backend, nbval's stream handling."""
+"""Shared test set-up: quiet TensorFlow, a non-interactive plotting backend, nbval's stream handling,
+Hypothesis' profile."""
+
+import os
 
 import aecourse
 
@@ -9,6 +12,15 @@ import matplotlib  # noqa: E402
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# The property tests (tests/test_properties_*.py) draw the same examples on every machine and
+# every run ("repeatable", the default), so the suite's result does not depend on chance;
+# HYPOTHESIS_PROFILE=explore draws new examples on each run, to look for inputs not tried yet
+# (a failure prints the example and how to reproduce it).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -289,3 +289,55 @@ def test_stored_results_ship_with_the_package(model):
     assert {k: results["course_recipe"][k] for k in ("batch_size", "learning_rate", "epochs", "jit_compile")} == \
         {"batch_size": recipe.batch_size, "learning_rate": recipe.learning_rate, "epochs": recipe.epochs,
          "jit_compile": recipe.jit_compile}
+
+
+def _results_to_read():
+    # a hand-made benchmark result: only the fields the readings use
+    return {
+        "target": 0.30,
+        "course_recipe": {"learning_rate": 0.01, "epochs": 4},
+        "course": {"val_loss": [0.40, 0.33, 0.305, 0.299], "reached_epoch": 4},
+        "sweep": [{"learning_rate": 0.02, "schedule": 4, "val_loss": [0.5, 0.4]},
+                  {"learning_rate": 0.01, "schedule": 4, "val_loss": [0.41, 0.32, 0.306]}],
+        "ablation": [{"name": "without A", "reached": True, "reached_epoch": 5, "epochs": 8},
+                     {"name": "without B", "reached": False, "reached_epoch": None, "epochs": 8,
+                      "final_val_loss": 0.3011},
+                     {"name": "without C", "reached": False, "reached_epoch": None, "epochs": 8,
+                      "final_val_loss": 0.3025}],
+        "ingredients": [
+            {"name": "keras fit (article)", "batch_size": 256, "examples_per_second": 100.0, "gflops": 1.0,
+             "load": 1.5},
+            {"name": "the course's recipe: fit_fast", "batch_size": 128, "examples_per_second": 400.0,
+             "gflops": 4.0, "load": 1.6},
+            {"name": "the course's recipe at batch 64", "batch_size": 64, "examples_per_second": 200.0,
+             "gflops": 2.0, "load": 1.7},
+            {"name": "fit_fast + XLA", "batch_size": 256, "error": "compilation failed"},
+        ],
+    }
+
+
+def test_readings_of_a_benchmark_result():
+    from aecourse.bench.report import ablation_verdicts, course_row_name, ingredient_factors, seed_gap
+
+    results = _results_to_read()
+    assert course_row_name(results["ingredients"]) == "the course's recipe: fit_fast"
+    assert course_row_name([{"name": "keras fit (article)"}]) is None
+    rows = ingredient_factors(results)
+    assert [r["vs_fit"] for r in rows] == [1.0, 0.25, 0.5, None]
+    assert [r["vs_recipe"] for r in rows] == [None, None, 2.0, None]
+    assert rows[3]["error"] == "compilation failed" and rows[3]["examples_per_second"] is None
+    # the seeds' last common epoch is 3: |0.305 - 0.306|
+    epoch, gap = seed_gap(results)
+    assert epoch == 3 and gap == pytest.approx(0.001)
+    verdicts = ablation_verdicts(results)
+    assert [(v["reached"], v["epochs"]) for v in verdicts] == [(True, 5), (False, 8), (False, 8)]
+    assert verdicts[0]["miss"] is None and verdicts[0]["measured"] is None
+    assert verdicts[1]["miss"] == pytest.approx(0.0011) and verdicts[1]["measured"] is False  # < 2 gaps
+    assert verdicts[2]["miss"] == pytest.approx(0.0025) and verdicts[2]["measured"] is True
+    assert ablation_verdicts(results, factor=1)[1]["measured"] is True
+    results["sweep"] = results["sweep"][:1]  # no second seed of the recipe
+    assert seed_gap(results) == (None, None)
+    assert [v["measured"] for v in ablation_verdicts(results)] == [None, None, None]
+    for factor in (0, -1, "2", True, float("nan")):
+        with pytest.raises(ValueError, match=r"^ablation_verdicts: Expected `factor` to be a positive number"):
+            ablation_verdicts(results, factor=factor)

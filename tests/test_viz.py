@@ -303,6 +303,32 @@ def test_plot_rho_hat_counts_like_numpy():
         viz.plot_rho_hat(np.zeros((2, 2)))
 
 
+@pytest.mark.parametrize("values, kwargs", [
+    ([0.2], {"bins": 3}),  # a single value: NumPy's range of width 1 around it
+    ([0.05, 0.1, 0.9, 0.3], {"bins": 4, "range": (0, 1)}),
+    ([0.5, 0.5, 0.5], {"bins": 7}),
+    ([2.25e15], {"bins": 3}),  # large, but 0.5 apart is still representable
+])
+def test_plot_rho_hat_bins_like_numpy(values, kwargs):
+    display = viz.plot_rho_hat(np.array(values), **kwargs)
+    counts, edges = np.histogram(values, **kwargs)
+    np.testing.assert_array_equal(display.counts, counts)
+    assert np.all(np.diff(display.edges) > 0)
+    if values[0] < 1e6:
+        np.testing.assert_allclose(display.edges, edges)
+
+
+@pytest.mark.parametrize("values, kwargs, expected", [
+    ([1e16], {"bins": 3}, r"bins=3 for values from 1e\+16 to 1e\+16, a range too narrow"),
+    ([1e17, 1e17 + 16], {"bins": 30}, r"bins=30 .* Pass increasing bin edges"),
+    ([0.1, 0.2], {"bins": 3, "range": (1, 0)}, r"Expected `range` to be a pair \(low, high\) with low <= high. "
+                                                r"Received: range=\(1, 0\)"),
+])
+def test_plot_rho_hat_bins_it_cannot_draw(values, kwargs, expected):
+    with pytest.raises(ValueError, match="^plot_rho_hat: .*" + expected):
+        viz.plot_rho_hat(np.array(values), **kwargs)
+
+
 def test_to_unit_range_matches_numpy():
     w = RNG.normal(size=(5, 16))
     w[2] = 0.0  # a constant row
@@ -317,5 +343,9 @@ def test_to_unit_range_matches_numpy():
     assert np.all(stretched[2] == 0.5) and stretched.min() == 0 and stretched.max() == 1
     with pytest.raises(ValueError, match="to_unit_range: Expected `rows` to be a 2-D array"):
         viz.to_unit_range(np.zeros((2, 3, 4)))
+    for keep_zero in (True, False):
+        with pytest.raises(ValueError, match=r"to_unit_range: Expected `rows` to be rows of at least one value each. "
+                                             r"Received: rows=array of shape \(3, 0\)"):
+            viz.to_unit_range(np.zeros((3, 0)), keep_zero=keep_zero)
     with pytest.raises(TypeError, match="Expected `keep_zero` to be True or False"):
         viz.to_unit_range(w, keep_zero="yes")

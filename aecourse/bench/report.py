@@ -1,11 +1,13 @@
-"""A benchmark's files: ``<model>.json``, ``<model>.md`` and ``<model>_loss_vs_time.png``."""
+"""A benchmark's files (``<model>.json``, ``<model>.md``, ``<model>_loss_vs_time.png``) and readings of its results
+(each ingredient's speed factors, the gap between two seeds of the recipe, and the ablation read against it)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-__all__ = ["sections", "summary", "markdown_report", "load_results", "write_results", "result_paths"]
+__all__ = ["sections", "summary", "markdown_report", "load_results", "write_results", "result_paths",
+           "course_row_name", "ingredient_factors", "seed_gap", "ablation_verdicts"]
 
 _TITLES = {"dense": "the article's dense autoencoder", "conv": "the article's convolutional autoencoder"}
 
@@ -200,6 +202,136 @@ def summary(results):
         f"the kernel peak, {c['throughput']['peak_gflops']:.1f} GFLOP/s (goal >= 0.5: {met(fraction >= 0.5)})",
     ]
     return "\n".join(lines)
+
+
+def course_row_name(rows):
+    """The name of the ingredient row that times the course's recipe itself.
+
+    Args:
+        rows: the ``"ingredients"`` list of a benchmark's results.
+
+    Returns:
+        The row's name (``"fit_fast + XLA (the course's recipe)"`` for the dense model,
+        ``"the course's recipe: ..."`` for the conv model), or ``None`` when no row is it.
+
+    Example:
+        >>> course_row_name([{"name": "keras fit (article)"}, {"name": "fit_fast + XLA (the course's recipe)"}])
+        "fit_fast + XLA (the course's recipe)"
+    """
+    for row in rows:
+        name = row["name"]
+        if "(the course's recipe)" in name or name.startswith("the course's recipe:"):
+            return name
+    return None
+
+
+def ingredient_factors(results):
+    """Each ingredient row's time per image as a factor of Keras ``fit``'s and of the recipe's.
+
+    A factor below 1 is faster. ``vs_fit`` divides the speed of the row
+    ``"keras fit (article)"`` (or of the first row that ran) by the row's speed;
+    ``vs_recipe`` does the same with the course recipe's row, for the rows that are
+    variants of the recipe (their names start with "the course's recipe") and ``None``
+    for the others.
+
+    Args:
+        results: what :func:`aecourse.bench.suite.run_benchmark` returned (or :func:`load_results`).
+
+    Returns:
+        A list of dicts, one per row in the benchmark's order: ``name``, ``batch_size``,
+        ``examples_per_second``, ``gflops``, ``load``, ``vs_fit``, ``vs_recipe``, and
+        ``error`` (the reason a row could not run, else ``None``; its numbers are then ``None``).
+
+    Example:
+        >>> rows = ingredient_factors(load_results("dense"))
+        >>> rows[0]["name"], rows[0]["vs_fit"]
+        ('keras fit (article)', 1.0)
+    """
+    rows = results["ingredients"]
+    speed = {r["name"]: r["examples_per_second"] for r in rows if "error" not in r}
+    base = "keras fit (article)" if "keras fit (article)" in speed else next(iter(speed), None)
+    course = course_row_name(rows)
+    factors = []
+    for row in rows:
+        name = row["name"]
+        if "error" in row:
+            factors.append({"name": name, "batch_size": row.get("batch_size"), "examples_per_second": None,
+                            "gflops": None, "load": row.get("load"), "vs_fit": None, "vs_recipe": None,
+                            "error": row["error"]})
+            continue
+        variant = name.startswith("the course's recipe") and name != course and course in speed
+        factors.append({"name": name, "batch_size": row["batch_size"], "examples_per_second": speed[name],
+                        "gflops": row.get("gflops", float("nan")), "load": row["load"],
+                        "vs_fit": speed[base] / speed[name],
+                        "vs_recipe": speed[course] / speed[name] if variant else None, "error": None})
+    return factors
+
+
+def seed_gap(results):
+    """How much two seeds of the full course recipe differ in validation BCE.
+
+    The timed run (seed 0) against the sweep's row with the same peak rate and schedule
+    (a seed of its own), at their last common epoch: a yardstick for one-seed differences.
+
+    Args:
+        results: a benchmark's results.
+
+    Returns:
+        ``(epoch, gap)``: the epoch compared (1-based) and ``|BCE_seed0 - BCE_seed1|``;
+        ``(None, None)`` when the sweep has no row with the recipe's setting.
+
+    Example:
+        >>> epoch, gap = seed_gap(load_results("conv"))
+        >>> epoch, gap < 0.01
+        (3, True)
+    """
+    setting = (results["course_recipe"]["learning_rate"], results["course_recipe"]["epochs"])
+    twin = [r for r in results["sweep"] if (r["learning_rate"], r["schedule"]) == setting]
+    if not twin:
+        return None, None
+    a, b = results["course"]["val_loss"], twin[0]["val_loss"]
+    epoch = min(len(a), len(b))
+    return epoch, abs(a[epoch - 1] - b[epoch - 1])
+
+
+def ablation_verdicts(results, *, factor=2.0):
+    """Each ablation row read against the seed gap: did taking the ingredient out cost?
+
+    A row that missed the target missed it by ``final validation BCE - target``; the miss
+    is called a measured effect only when it is more than ``factor`` times
+    :func:`seed_gap` (two seeds give only a rough yardstick of the spread).
+
+    Args:
+        results: a benchmark's results.
+        factor: how many seed gaps a miss must exceed (a positive number).
+
+    Returns:
+        A list of dicts, one per ablation row: ``name``, ``reached`` (bool),
+        ``epochs`` (the epoch it reached the target, else the epochs it ran), ``miss``
+        (``None`` when reached) and ``measured`` (``True``/``False`` for a miss, ``None``
+        when reached or when there is no seed gap).
+
+    Raises:
+        ValueError: if ``factor`` is not a positive number.
+
+    Example:
+        >>> [row["measured"] for row in ablation_verdicts(load_results("dense"))]
+        [False, True]
+    """
+    if isinstance(factor, bool) or not isinstance(factor, (int, float)) or not factor > 0:
+        raise ValueError(f"ablation_verdicts: Expected `factor` to be a positive number. Received: factor={factor!r}. "
+                         f"Use 2.0, the course's rule.")
+    _, gap = seed_gap(results)
+    verdicts = []
+    for row in results["ablation"]:
+        if row["reached"]:
+            verdicts.append({"name": row["name"], "reached": True, "epochs": row["reached_epoch"], "miss": None,
+                             "measured": None})
+            continue
+        miss = row["final_val_loss"] - results["target"]
+        verdicts.append({"name": row["name"], "reached": False, "epochs": row["epochs"], "miss": miss,
+                         "measured": None if gap is None else bool(miss > factor * gap)})
+    return verdicts
 
 
 def markdown_report(results):
