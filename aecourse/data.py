@@ -51,7 +51,7 @@ from pathlib import Path
 
 import numpy as np
 
-from aecourse.validation import check_bool, check_float, check_instance, check_one_of, message
+from aecourse.validation import check_array, check_bool, check_float, check_instance, check_one_of, message
 
 __all__ = [
     "LoadedData",
@@ -112,6 +112,10 @@ class LoadedData(tuple):
         description: the sentence announced when the data was loaded.
         notes: what was tried before this source and why it was not used.
 
+    Raises:
+        TypeError: if ``train`` or ``test`` is not a pair of arrays of numbers.
+        ValueError: for images without a batch axis, or not one label per image.
+
     Example:
         >>> data = load_mnist()  # doctest: +SKIP
         >>> (x_train, y_train), (x_test, y_test) = data  # doctest: +SKIP
@@ -122,10 +126,18 @@ class LoadedData(tuple):
     def __new__(cls, train, test, *, dataset, source, location, notes=()):
         check_one_of(dataset, "dataset", tuple(_DATASET_WORDS), where="LoadedData")
         check_one_of(source, "source", tuple(_SOURCE_WORDS), where="LoadedData")
+        parts = []
         for name, part in (("train", train), ("test", test)):
             if not isinstance(part, (tuple, list)) or len(part) != 2:
                 raise TypeError(message("LoadedData", name, "a pair (images, labels)", part))
-        self = super().__new__(cls, (tuple(train), tuple(test)))
+            images = check_array(part[0], f"{name}[0]", where="LoadedData", min_ndim=2, dtype=None, finite=False,
+                                 min_length=0)
+            labels = check_array(part[1], f"{name}[1]", where="LoadedData", min_ndim=1, dtype=None, finite=False,
+                                 min_length=0)
+            if len(labels) != len(images):
+                raise ValueError(message("LoadedData", f"{name}[1]", f"one label per image ({len(images)})", labels))
+            parts.append((images, labels))
+        self = super().__new__(cls, tuple(parts))
         self.dataset = dataset
         self.source = source
         self.location = str(location)

@@ -209,7 +209,8 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
 
     Raises:
         TypeError: for a model, recipe or loss of the wrong type, or non-numeric data.
-        ValueError: for data of mismatched lengths or shapes, NaN or infinite values,
+        ValueError: for data of mismatched lengths or shapes (inputs shaped unlike the
+            model's input, targets unlike its output), NaN or infinite values,
             targets outside [0, 1] with a binary cross-entropy loss (8-bit images:
             divide by 255), a loss name Keras does not know, or a bad
             ``validation_size``.
@@ -227,7 +228,7 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
     import keras
 
     from aecourse.fast import FastRecipe, fit_fast
-    from aecourse.training import KerasRecipe, _needs_unit_targets, train
+    from aecourse.training import KerasRecipe, _needs_unit_targets, check_data_shape, check_fit_data, train
 
     where = "fit_and_score"
     check_instance(model, "model", keras.Model, where=where, expected="a keras.Model")
@@ -241,6 +242,10 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
     for name, x, y in (("y_train", x_train, y_train), ("y_test", x_test, y_test)):
         if len(y) != len(x):
             raise ValueError(message(where, name, f"one target per input ({len(x)})", y))
+    # shapes now, not after training: a wrong x_test would otherwise lose the trained model's run
+    for name, x, y in (("x_train", x_train, y_train), ("x_test", x_test, y_test)):
+        check_data_shape(model, x, name, where=where)
+        check_data_shape(model, y, name if y is x else "y" + name[1:], where=where, side="output")
     seed = check_int(seed, "seed", where=where, min_value=0)
     every = check_int(every, "every", where=where, min_value=0)
     check_loss(loss, "loss", where=where)
@@ -262,6 +267,9 @@ def fit_and_score(model, x_train, x_test, *, recipe=None, y_train=None, y_test=N
                        every=every)
     else:
         model.compile(optimizer=recipe.optimizer(), loss=loss)
+        # train() checks again, but names its own arguments: check the caller's first
+        check_fit_data(model, x_train, None if y_train is x_train else y_train, where=where,
+                       names=("x_train", "y_train"))
         fit = train(model, x_fit, y_fit, epochs=recipe.epochs, batch_size=recipe.batch_size,
                     validation_data=validation, shuffle=recipe.shuffle, every=every)
     predictions = model.predict(x_test, batch_size=1024, verbose=0)

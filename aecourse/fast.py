@@ -20,7 +20,7 @@ import keras
 import numpy as np
 
 from aecourse.nested import leaf_layers
-from aecourse.training import CompactProgress, FitResult
+from aecourse.training import CompactProgress, FitResult, check_data_shape
 from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_loss,
                                  check_values, message)
 
@@ -398,35 +398,6 @@ def _validation_arrays(validation_data, where):
     return x_val, y_val, originals[1]
 
 
-def _output_shape(model):
-    """The model's output shape per example, or ``None`` when it is not known before a call."""
-    try:
-        output = model.output
-    except (AttributeError, ValueError):  # a subclassed model that was never called
-        return None
-    if isinstance(output, (list, tuple)):
-        return None
-    return tuple(output.shape[1:])
-
-
-def _check_target_shape(model, y, name, where):
-    shape = _output_shape(model)
-    if shape is None or len(shape) != y.ndim - 1:
-        if shape is not None:
-            raise ValueError(message(where, name, f"an array shaped like the model's output, (examples,) + "
-                                     f"{shape}", y, _shape_fix(shape, y)))
-        return
-    if any(s is not None and s != t for s, t in zip(shape, y.shape[1:])):
-        raise ValueError(message(where, name, f"an array shaped like the model's output, (examples,) + {shape}",
-                                 y, _shape_fix(shape, y)))
-
-
-def _shape_fix(shape, y):
-    if None not in shape and int(np.prod(shape)) == int(np.prod(y.shape[1:])):
-        return f"Reshape it: {len(y)} examples of {shape}, e.g. y.reshape((-1,) + {shape})."
-    return "Pass the data the model was built for."
-
-
 def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss=None,
              loss="binary_crossentropy", seed=0, every=0, **overrides):
     """Train ``model`` with the course's fast recipe: a compiled epoch over in-memory data.
@@ -530,12 +501,14 @@ def fit_fast(model, x, y=None, *, recipe=None, validation_data=None, target_loss
     y_name = "x" if y is x else "y"
     if len(y) != len(x):
         raise ValueError(message(where, "y", f"an array with as many examples as x ({len(x)})", y))
-    _check_target_shape(model, y, y_name, where)
+    check_data_shape(model, x, "x", where=where)
+    check_data_shape(model, y, y_name, where=where, side="output")
     if is_bce:
         _check_unit_range(y_original, y_name, where, "the binary cross-entropy loss")
     if validation_data is not None:
         x_val, y_val, y_val_original = _validation_arrays(validation_data, where)
-        _check_target_shape(model, y_val, "validation_data", where)
+        check_data_shape(model, x_val, "validation_data", where=where)
+        check_data_shape(model, y_val, "validation_data", where=where, side="output")
         if is_bce:
             _check_unit_range(y_val_original, "validation_data", where, "the binary cross-entropy loss")
     if target_loss is not None:

@@ -21,7 +21,7 @@ import numpy as np
 from aecourse.validation import (check_array, check_bool, check_float, check_instance, check_int, check_loss,
                                  check_names, check_values, message)
 
-__all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train", "check_fit_data"]
+__all__ = ["set_seed", "CompactProgress", "FitResult", "KerasRecipe", "train", "check_fit_data", "check_data_shape"]
 
 
 def set_seed(seed=0, deterministic=True):
@@ -289,6 +289,60 @@ class KerasRecipe:
         return keras.optimizers.Adam(learning_rate=self.learning_rate)
 
 
+def _per_example_shape(model, side):
+    """The shape of one example of the model's single input or output, or ``None`` when
+    the model has several, or does not know it before a call (a subclassed model)."""
+    try:
+        tensor = model.input if side == "input" else model.output
+    except (AttributeError, ValueError):
+        return None
+    if isinstance(tensor, (list, tuple, dict)) or not hasattr(tensor, "shape"):
+        return None
+    return tuple(tensor.shape[1:])
+
+
+def check_data_shape(model, array, name, *, where, side="input"):
+    """Check that an array of examples has the shape of the model's input (or output).
+
+    Axes the model leaves open (``None``) take any size. Models with several inputs or
+    outputs, and models that do not know their shapes before a call, are not checked.
+
+    Args:
+        model: a Keras model.
+        array: a NumPy array of examples, ``(n, ...)``; anything else is not checked.
+        name: the argument's name, for the message.
+        where: the function that received it, for the message.
+        side: ``"input"`` (data fed to the model) or ``"output"`` (targets compared with
+            its output).
+
+    Raises:
+        ValueError: if the shape of one example differs from the model's.
+
+    Example:
+        >>> from aecourse.models import dense_autoencoder
+        >>> model = dense_autoencoder((16,), (), 2)
+        >>> check_data_shape(model, np.zeros((5, 16)), "x", where="demo")
+        >>> check_data_shape(model, np.zeros((5, 4, 4)), "x", where="demo")
+        Traceback (most recent call last):
+        ...
+        ValueError: demo: Expected `x` to be an array shaped like the model's input, (examples,) + (16,). Received: x=array of shape (5, 4, 4) and dtype float64. Reshape it: 5 examples of (16,), e.g. x.reshape((-1,) + (16,)).
+    """
+    if side not in ("input", "output"):
+        raise ValueError(message("check_data_shape", "side", "'input' or 'output'", side))
+    shape = _per_example_shape(model, side)
+    if shape is None or not isinstance(array, np.ndarray):
+        return
+    if len(shape) == array.ndim - 1 and all(s is None or s == t for s, t in zip(shape, array.shape[1:])):
+        return
+    if None not in shape and int(np.prod(shape)) == int(np.prod(array.shape[1:])):
+        variable = name if name.isidentifier() else "data"
+        fix = f"Reshape it: {len(array)} examples of {shape}, e.g. {variable}.reshape((-1,) + {shape})."
+    else:
+        fix = "Pass the data the model was built for, or build the model for this data."
+    raise ValueError(message(where, name, f"an array shaped like the model's {side}, (examples,) + {shape}",
+                             array, fix))
+
+
 def _is_array(value):
     return isinstance(value, (np.ndarray, list)) or (hasattr(value, "__array__") and hasattr(value, "shape"))
 
@@ -344,13 +398,13 @@ def _output_activation(model):
     return None, None
 
 
-def _check_targets(model, y, y_array, y_range, name, where):
+def _check_targets(model, y, y_array, y_range, name, where, autoencoder=False):
     """Targets a BCE loss or a sigmoid output can reach: values in [0, 1]."""
     if y_array is None or y_range is None or (0.0 <= y_range[0] and y_range[1] <= 1.0):
         return
     from aecourse.regularizers import is_bounded_activation
 
-    targets = "the targets (an autoencoder's are x itself)" if name == "x" else "the targets"
+    targets = f"the targets (an autoencoder's are {name} itself)" if autoencoder else "the targets"
     if _needs_unit_targets(model.loss):
         check_values(y_array, name, where=where, min_value=0, max_value=1, value_range_=y_range,
                      expected=f"values in [0, 1], as {targets} of a binary cross-entropy loss must be",
@@ -398,11 +452,12 @@ def _validation_pair(validation_data, x_array, where):
     return (validation_data, validation_data)
 
 
-def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_data"):
+def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_data", names=("x", "y")):
     """The checks :func:`train` makes on its data before anything runs, for any trainer.
 
     Arrays are checked with one ``min`` and one ``max`` each: numbers, finite, inputs
-    and targets of the same length; targets in [0, 1] for a binary cross-entropy loss,
+    shaped like the model's input (:func:`check_data_shape`), inputs and targets of
+    the same length; targets in [0, 1] for a binary cross-entropy loss,
     or of the output's shape for a sigmoid output (8-bit images: divide by 255). A
     ``KLSparsity`` layer after an unbounded activation is warned about once. A dataset
     or a generator is passed on unchecked.
@@ -413,14 +468,15 @@ def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_d
         y: training targets, or ``None`` for an autoencoder (``x`` itself).
         validation_data: ``(x_val, y_val)`` (tuple or list), ``x_val`` alone, or ``None``.
         where: the name the messages give (the trainer's).
+        names: the names the messages give ``x`` and ``y`` (the caller's argument names).
 
     Returns:
         ``(x, y, validation_data)``, with ``y`` filled in and ``validation_data`` as a
         tuple ``(x_val, y_val[, sample_weight])`` or ``None``.
 
     Raises:
-        ValueError: for NaN or infinite values, lengths that differ, or targets out of
-            [0, 1] as above.
+        ValueError: for NaN or infinite values, inputs of another shape than the model's,
+            lengths that differ, or targets out of [0, 1] as above.
         TypeError: for data that are not numbers.
 
     Example:
@@ -431,18 +487,21 @@ def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_d
         >>> y is x, len(val)
         (True, 2)
     """
-    x, x_array, x_range = _checked_data(x, "x", where)
+    x_name, y_name = names
+    x, x_array, x_range = _checked_data(x, x_name, where)
+    check_data_shape(model, x_array, x_name, where=where)
     if y is None:
-        y, y_array, y_range, y_name = x, x_array, x_range, "x"
+        y, y_array, y_range = x, x_array, x_range
+        _check_targets(model, y, y_array, y_range, x_name, where, autoencoder=True)
     else:
-        y, y_array, y_range = _checked_data(y, "y", where)
-        y_name = "y"
+        y, y_array, y_range = _checked_data(y, y_name, where)
         if x_array is not None and y_array is not None and len(y_array) != len(x_array):
-            raise ValueError(message(where, "y", f"one target per example of x ({len(x_array)})", y_array))
-    _check_targets(model, y, y_array, y_range, y_name, where)
+            raise ValueError(message(where, y_name, f"one target per example of {x_name} ({len(x_array)})", y_array))
+        _check_targets(model, y, y_array, y_range, y_name, where)
     if validation_data is not None:
         pair = _validation_pair(validation_data, x_array, where)
         x_val, x_val_array, x_val_range = _checked_data(pair[0], "validation_data[0]", where)
+        check_data_shape(model, x_val_array, "validation_data[0]", where=where)
         y_val, y_val_array, y_val_range = _checked_data(pair[1], "validation_data[1]", where)
         if x_val_array is not None and y_val_array is not None and len(x_val_array) != len(y_val_array):
             raise ValueError(message(where, "validation_data", f"one target per validation input ({len(x_val_array)})",

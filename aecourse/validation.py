@@ -675,7 +675,8 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
         ``(min, max)`` of the array, as floats.
 
     Raises:
-        ValueError: for NaN or infinite values, or values out of range.
+        ValueError: for an array with no values (say, shape ``(n, 0)``), NaN or infinite
+            values, or values out of range.
 
     Example:
         >>> check_values(np.array([0.0, 0.5]), "x", where="demo", min_value=0, max_value=1)
@@ -685,6 +686,9 @@ def check_values(array, name, *, where, finite=True, min_value=None, max_value=N
         ...
         ValueError: demo: Expected `x` to be values in [0, 1]. Received: x=array of shape (2,) and dtype uint8 with values from 0 to 255. These look like 8-bit images (values 0-255): divide by 255 first, e.g. x = x.astype('float32') / 255.
     """
+    if value_range_ is None and isinstance(array, np.ndarray) and array.size == 0:
+        raise ValueError(message(where, name, "an array holding at least one value", array,
+                                 "Every example needs at least one value: check how the data was sliced or reshaped."))
     low, high = value_range(array) if value_range_ is None else value_range_
     if finite and not (math.isfinite(low) and math.isfinite(high)):
         raise ValueError(message(where, name, "an array of finite numbers", array, _non_finite_fix(array)))

@@ -382,3 +382,27 @@ def test_seed_results_check_what_they_hold(args, error, text):
     with pytest.raises(error, match="^SeedResults: " + text):
         SeedResults(*args)
     assert SeedResults("m", [np.int64(0), 1], {"mse": [0.1, np.float32(0.2)]}).seeds == (0, 1)
+
+
+def test_fit_and_score_refuses_data_the_model_cannot_take_before_training():
+    model = dense_autoencoder((16,), (), 2)
+    before = [w.copy() for w in model.get_weights()]
+    x = np.random.default_rng(0).random((20, 16), dtype="float32")
+    recipe = KerasRecipe(epochs=1, batch_size=4)
+    with pytest.raises(ValueError, match=r"^fit_and_score: Expected `x_test` to be an array shaped like the model's "
+                                         r"input, \(examples,\) \+ \(16,\). Received: x_test=array of shape \(4, 4, 4\)"):
+        fit_and_score(model, x, x[:4].reshape(4, 4, 4), recipe=recipe)
+    with pytest.raises(ValueError, match=r"^fit_and_score: Expected `x_train` to be an array shaped like the model's "
+                                         r"input"):
+        fit_and_score(model, x.reshape(20, 4, 4), x, recipe=recipe)
+    with pytest.raises(ValueError, match=r"^fit_and_score: Expected `y_test` to be an array shaped like the model's "
+                                         r"output, \(examples,\) \+ \(16,\)"):
+        fit_and_score(model, x, x[:4], y_test=x[:4, :8], recipe=recipe)
+    # the sigmoid output's targets, named as the caller named them, with an MSE loss too
+    with pytest.raises(ValueError, match=r"^fit_and_score: Expected `x_train` to be values in \[0, 1\], as the "
+                                         r"targets \(an autoencoder's are x_train itself\) of a model whose output "
+                                         r"layer 'reconstruction' has a sigmoid activation must be"):
+        fit_and_score(model, x * 3, x[:4], recipe=recipe, loss="mse")
+    with pytest.raises(ValueError, match=r"^fit_and_score: Expected `y_train` to be values in \[0, 1\]"):
+        fit_and_score(model, x, x[:4], y_train=x * 3, recipe=recipe, loss="mse")
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # nothing was trained

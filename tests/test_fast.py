@@ -416,13 +416,19 @@ def test_fit_fast_explains_a_bad_loss_and_a_wrong_shape():
                                "its own loss.")
     with pytest.raises(TypeError, match="Expected `loss` to be a Keras loss: .*Received: loss=3."):
         fit_fast(model, x, loss=3)
-    with pytest.raises(ValueError, match=r"Expected `x` to be an array shaped like the model's output, "
+    with pytest.raises(ValueError, match=r"^fit_fast: Expected `x` to be an array shaped like the model's input, "
                                          r"\(examples,\) \+ \(8, 8, 1\). Received: x=array of shape \(64, 64\).*"
-                                         r"Reshape it"):
+                                         r"Reshape it: 64 examples of \(8, 8, 1\), e.g. x.reshape"):
         fit_fast(model, x.reshape(64, 64))
+    with pytest.raises(ValueError, match=r"^fit_fast: Expected `y` to be an array shaped like the model's output, "
+                                         r"\(examples,\) \+ \(8, 8, 1\). Received: y=array of shape \(64, 8, 8\)"):
+        fit_fast(model, x, x[..., 0])
+    with pytest.raises(ValueError, match=r"Expected `validation_data` to be an array shaped like the model's "
+                                         r"input, \(examples,\) \+ \(8, 8, 1\)"):
+        fit_fast(model, x, validation_data=x[:8, :4])
     with pytest.raises(ValueError, match=r"Expected `validation_data` to be an array shaped like the model's "
                                          r"output, \(examples,\) \+ \(8, 8, 1\)"):
-        fit_fast(model, x, validation_data=x[:8, :4])
+        fit_fast(model, x, validation_data=(x[:8], x[:8, :4]))
 
 
 def test_fit_fast_without_xla_where_deterministic_ops_forbid_it():

@@ -235,3 +235,34 @@ def test_a_classifier_with_integer_labels_trains():
     classifier.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
     x = np.random.default_rng(0).random((9, 12)).astype("float32")
     assert train(classifier, x, np.arange(9) % 3, epochs=1, every=0).epochs == 1
+
+
+def test_data_of_another_shape_than_the_model_is_refused_before_training():
+    from aecourse.training import check_data_shape
+
+    model = dense_autoencoder((16,), (), 2)
+    model.compile(optimizer="adam", loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    x = np.random.default_rng(0).random((8, 16), dtype="float32")
+    with pytest.raises(ValueError, match=re.escape(
+            "train: Expected `x` to be an array shaped like the model's input, (examples,) + (16,). Received: "
+            "x=array of shape (8, 4, 4) and dtype float32. Reshape it: 8 examples of (16,), "
+            "e.g. x.reshape((-1,) + (16,)).")):
+        train(model, x.reshape(8, 4, 4), epochs=1, every=0)
+    with pytest.raises(ValueError, match=r"^train: Expected `validation_data\[0\]` to be an array shaped like the "
+                                         r"model's input, \(examples,\) \+ \(16,\). .*Pass the data the model was built"):
+        train(model, x, epochs=1, validation_data=x[:, :12], every=0)
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # nothing ran
+    # open axes take any size; several inputs, or a model that has not been called, are not checked
+    inputs = keras.Input((None, 3))
+    open_axes = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+    check_data_shape(open_axes, np.zeros((2, 7, 3)), "x", where="demo")
+    with pytest.raises(ValueError, match=r"shaped like the model's output, \(examples,\) \+ \(None, 3\)"):
+        check_data_shape(open_axes, np.zeros((2, 7, 4)), "y", where="demo", side="output")
+    a, b = keras.Input((2,)), keras.Input((3,))
+    check_data_shape(keras.Model([a, b], keras.layers.Concatenate()([a, b])), np.zeros((2, 9)), "x", where="demo")
+    check_data_shape(keras.Sequential([keras.layers.Dense(2)]), np.zeros((2, 9)), "x", where="demo")
+    check_data_shape(model, [[0.0] * 3], "x", where="demo")  # not an array: the caller converts first
+    with pytest.raises(ValueError, match=r"^check_data_shape: Expected `side` to be 'input' or 'output'. "
+                                         r"Received: side='inputs'"):
+        check_data_shape(model, x, "x", where="demo", side="inputs")

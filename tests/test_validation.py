@@ -53,6 +53,10 @@ def test_check_values_costs_one_min_and_one_max_and_hints_at_bytes():
         v.check_values(np.array([0.0, 2.5]), "x", where="f", min_value=0, max_value=1, fix="Other.")
     with pytest.raises(ValueError, match=r"Received: x=3\.0\. Other\.$"):  # one value is shown as itself
         v.check_values(np.array([3.0]), "x", where="f", min_value=0, max_value=1, fix="Other.", images=False)
+    for empty in (np.zeros((3, 0)), np.zeros((0,)), np.zeros((2, 0, 4), np.uint8)):  # no value: the caller's error
+        with pytest.raises(ValueError, match=r"^f: Expected `x` to be an array holding at least one value. "
+                                             r"Received: x=array of shape \([\d, ]+\)"):
+            v.check_values(empty, "x", where="f")
 
 
 def test_check_same_scale_only_for_integer_images_next_to_unit_data():
