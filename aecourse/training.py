@@ -347,22 +347,42 @@ def _is_array(value):
     return isinstance(value, (np.ndarray, list)) or (hasattr(value, "__array__") and hasattr(value, "shape"))
 
 
+_DATA_EXPECTED = ("an array of examples (a NumPy array or a tensor), a dict or tuple of them, or a dataset "
+                  "Keras' fit takes (tf.data.Dataset, keras.utils.PyDataset, a generator)")
+
+
 def _checked_data(value, name, where):
     """Arrays (NumPy, tensors, nested lists) checked in one min/max pass: numeric, finite.
 
-    A ``tf.data.Dataset``, a generator or a dict of inputs is passed on to Keras unchanged.
-    Returns ``(data, array or None, (min, max) or None)``.
+    A dict or a tuple of inputs has each of its arrays checked; a ``tf.data.Dataset``, a
+    ``keras.utils.PyDataset`` or a generator is passed on to Keras unchanged; anything
+    else is refused. Returns ``(data, array or None, (min, max) or None)``.
     """
     if value is None or isinstance(value, (numbers.Number, str, bytes, np.generic)):
-        raise TypeError(message(where, name, "an array of examples (a NumPy array or a tensor), or a dataset Keras' "
-                                "fit takes", value))
-    if not _is_array(value):
+        raise TypeError(message(where, name, _DATA_EXPECTED, value))
+    if isinstance(value, dict):  # one array per named input of the model
+        if not value:
+            raise ValueError(message(where, name, "a dict with an array for each input of the model", value))
+        for key, part in value.items():
+            if not _is_array(part):
+                raise TypeError(message(where, f"{name}[{key!r}]", "an array of examples for the model's input "
+                                        f"{key!r}", part, "A dict of inputs maps each input's name to an array."))
+            _checked_data(part, f"{name}[{key!r}]", where)
         return value, None, None
+    if isinstance(value, tuple) and value and all(hasattr(part, "shape") for part in value):
+        for i, part in enumerate(value):  # one array per input of a model with several
+            _checked_data(part, f"{name}[{i}]", where)
+        return value, None, None
+    if not _is_array(value) and not isinstance(value, tuple):  # (a tuple of numbers reads as an array)
+        if not isinstance(value, (set, frozenset, range)) and (hasattr(value, "__iter__") or
+                                                                hasattr(value, "__getitem__")):
+            return value, None, None  # a tf.data.Dataset, a keras.utils.PyDataset, a generator
+        raise TypeError(message(where, name, _DATA_EXPECTED, value))
     array = check_array(value, name, where=where, min_ndim=1, dtype=None, finite=False)
     if array.dtype == np.bool_:
         return array, array, (float(array.min()), float(array.max()))
     value_range = check_values(array, name, where=where)
-    if not (array is value) and isinstance(value, list):
+    if not (array is value) and isinstance(value, (list, tuple)):
         value = array
     return value, array, value_range
 
@@ -471,8 +491,9 @@ def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_d
         names: the names the messages give ``x`` and ``y`` (the caller's argument names).
 
     Returns:
-        ``(x, y, validation_data)``, with ``y`` filled in and ``validation_data`` as a
-        tuple ``(x_val, y_val[, sample_weight])`` or ``None``.
+        ``(x, y, validation_data)``, with ``y`` filled in for arrays (``None`` stays
+        ``None`` for a dataset or a generator) and ``validation_data`` as a tuple
+        ``(x_val, y_val[, sample_weight])``, a dataset, or ``None``.
 
     Raises:
         ValueError: for NaN or infinite values, inputs of another shape than the model's,
@@ -490,15 +511,21 @@ def check_fit_data(model, x, y=None, validation_data=None, *, where="check_fit_d
     x_name, y_name = names
     x, x_array, x_range = _checked_data(x, x_name, where)
     check_data_shape(model, x_array, x_name, where=where)
-    if y is None:
+    if y is None and isinstance(x, dict):
+        raise ValueError(message(where, y_name, f"the targets, since {x_name} is a dict of inputs", None,
+                                 f"Pass them: the targets of an autoencoder are its input, e.g. {x_name}[name]."))
+    if y is None and x_array is not None:  # an autoencoder: x is its own target
         y, y_array, y_range = x, x_array, x_range
         _check_targets(model, y, y_array, y_range, x_name, where, autoencoder=True)
-    else:
+    elif y is not None:  # (none for a dataset or a generator: it yields its own targets)
         y, y_array, y_range = _checked_data(y, y_name, where)
         if x_array is not None and y_array is not None and len(y_array) != len(x_array):
             raise ValueError(message(where, y_name, f"one target per example of {x_name} ({len(x_array)})", y_array))
         _check_targets(model, y, y_array, y_range, y_name, where)
-    if validation_data is not None:
+    if validation_data is not None and not isinstance(validation_data, (tuple, list, dict)) \
+            and not _is_array(validation_data):
+        _checked_data(validation_data, "validation_data", where)  # a dataset yields its own pairs
+    elif validation_data is not None:
         pair = _validation_pair(validation_data, x_array, where)
         x_val, x_val_array, x_val_range = _checked_data(pair[0], "validation_data[0]", where)
         check_data_shape(model, x_val_array, "validation_data[0]", where=where)
@@ -533,7 +560,8 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
         validation_data: ``(x_val, y_val)`` (a tuple or a list), or just ``x_val`` for
             an autoencoder (never the test set: carve it from the training data with
             :func:`aecourse.data.split_validation`).
-        shuffle: shuffle the training data every epoch.
+        shuffle: shuffle the training arrays every epoch (a dataset or a generator keeps
+            its own order).
         every: print a progress line every this many epochs (0 for silence).
         callbacks: more Keras callbacks.
         **fit_kwargs: passed to ``model.fit``.
@@ -594,6 +622,8 @@ def train(model, x, y=None, *, epochs, batch_size=256, validation_data=None, shu
     if every:
         callbacks.append(CompactProgress(every=every))
     start = time.perf_counter()
+    # a dataset or a generator keeps its own order (Keras would warn that it ignores shuffle)
+    shuffle = shuffle and (_is_array(x) or isinstance(x, (dict, tuple)))
     history = model.fit(x, y, epochs=epochs, batch_size=batch_size, shuffle=shuffle,
                         validation_data=validation_data, verbose=0, callbacks=callbacks, **fit_kwargs)
     seconds = time.perf_counter() - start

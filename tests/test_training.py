@@ -266,3 +266,40 @@ def test_data_of_another_shape_than_the_model_is_refused_before_training():
     with pytest.raises(ValueError, match=r"^check_data_shape: Expected `side` to be 'input' or 'output'. "
                                          r"Received: side='inputs'"):
         check_data_shape(model, x, "x", where="demo", side="inputs")
+
+
+def test_train_refuses_what_keras_fit_cannot_read_in_its_own_words():
+    model = dense_autoencoder((4,), (), 2)
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(TypeError, match=r"^train: Expected `x` to be an array of examples .* a dict or tuple of "
+                                        r"them, or a dataset Keras' fit takes .*Received: x=<object object"):
+        train(model, object(), epochs=1, every=0)
+    with pytest.raises(ValueError, match=r"^train: Expected `x` to be a dict with an array for each input of the "
+                                         r"model. Received: x=\{\}"):
+        train(model, {}, epochs=1, every=0)
+    with pytest.raises(TypeError, match=r"^train: Expected `x\['input'\]` to be an array of examples for the "
+                                        r"model's input 'input'. Received: x\['input'\]=1. A dict of inputs maps"):
+        train(model, {"input": 1}, epochs=1, every=0)
+    with pytest.raises(ValueError, match=r"^train: Expected `x\['input'\]` to be an array of finite numbers"):
+        train(model, {"input": np.full((4, 4), np.nan)}, epochs=1, every=0)
+    # what Keras reads passes: a dict keyed by the input's name, a dataset, a generator
+    x = np.random.default_rng(0).random((8, 4), dtype="float32")
+    named = keras.Input((4,), name="pixels")
+    by_name = keras.Model({"pixels": named}, keras.layers.Dense(4)(named))
+    by_name.compile(optimizer="adam", loss="mse")
+    assert train(by_name, {"pixels": x}, x, epochs=1, every=0).epochs == 1
+    import tensorflow as tf
+
+    assert train(model, tf.data.Dataset.from_tensor_slices((x, x)).batch(4), epochs=1, every=0).epochs == 1
+    with pytest.raises(ValueError, match=r"^train: Expected `y` to be the targets, since x is a dict of inputs. "
+                                         r"Received: y=None. Pass them"):
+        train(model, {"input": x}, epochs=1, every=0)
+    dataset = tf.data.Dataset.from_tensor_slices((x, x)).batch(4)
+    result = train(model, dataset, epochs=1, validation_data=dataset, every=0)
+    assert sorted(result.history) == ["loss", "val_loss"]
+    with pytest.raises(TypeError, match=r"^train: Expected `x` to be an array of numbers. Received: x=\(1, 'a'\)"):
+        train(model, (1, "a"), epochs=1, every=0)
+    for not_data in (range(3), {1, 2}):
+        with pytest.raises(TypeError, match=r"^train: Expected `x` to be an array of examples"):
+            train(model, not_data, epochs=1, every=0)
+    assert train(model, tuple(map(tuple, x)), epochs=1, every=0).epochs == 1  # numbers written as tuples
