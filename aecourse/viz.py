@@ -364,7 +364,7 @@ _IMAGE_SHAPES = "(n, d), (n, h, w), (n, h, w, 1) or (n, h, w, 3), or one image (
 
 
 def _as_images(x, image_shape, where, name):
-    x = check_array(x, name, where=where, min_ndim=0, dtype=None, finite=False, min_length=0)
+    x = received = check_array(x, name, where=where, min_ndim=0, dtype=None, finite=False, min_length=0)
     if x.dtype == np.bool_:
         x = x.astype(np.float32)
     if image_shape is not None:
@@ -393,6 +393,9 @@ def _as_images(x, image_shape, where, name):
     if x.ndim == 4 and x.shape[-1] == 1:
         x = x[..., 0]
     if x.ndim == 3 or (x.ndim == 4 and x.shape[-1] == 3):
+        if 0 in x.shape[1:3]:
+            raise ValueError(message(where, name, "images of at least 1 x 1 pixels", received,
+                                     "Check how the images were sliced or reshaped."))
         return x  # in its own dtype: the scale check names it; the plots convert to float32
     raise ValueError(message(where, name, f"a batch of images shaped {_IMAGE_SHAPES}", x))
 

@@ -52,7 +52,7 @@ def test_loaders_check_their_arguments_first(monkeypatch, flatten, source, verbo
         except AssertionError as exc:
             if "reached the data sources" not in str(exc):
                 raise
-            assert isinstance(flatten, bool) and isinstance(verbose, bool)  # only valid arguments go on
+            assert isinstance(flatten, (bool, np.bool_)) and isinstance(verbose, (bool, np.bool_))  # only valid ones go on
 
 
 @settings(max_examples=60, deadline=None)

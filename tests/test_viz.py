@@ -148,6 +148,10 @@ def test_as_images_rejects_non_square_flat_input():
     with pytest.raises(ValueError, match=r"Received: x=array of shape \(28, 30\) .* For one image of shape \(28, 30\), "
                                          r"pass it as image\[None\] or with a channel axis"):
         viz.as_images(np.zeros((28, 30)))
+    for no_pixels in ((1, 0, 0, 3), (2, 0, 5), (2, 5, 0, 1)):
+        with pytest.raises(ValueError, match=r"^plot_images: Expected `images` to be images of at least 1 x 1 pixels. "
+                                             r"Received: images=array of shape \(" + ", ".join(map(str, no_pixels))):
+            viz.plot_images(np.zeros(no_pixels, np.float32))
     with pytest.raises(TypeError, match=r"^as_images: Expected `x` to be an array of numbers\. Received: x='abc'\."):
         viz.as_images("abc")
     with pytest.raises(TypeError, match=r"^as_images: Expected `image_shape` to be a sequence of integers"):
