@@ -100,6 +100,21 @@ def test_call_function_results():
     assert call_function(abs, (-2,), name="abs", params=("x",)) == 2.0            # a built-in (no signature needed)
     with pytest.raises(NotAttempted):
         call_function(lambda x: ____, (1,), name="f")
+    # None: an answer where the exercise asks for it, a forgotten return elsewhere
+    assert call_function(lambda x: None, (1,), name="f", returns=None, none_ok=True) is None
+    with pytest.raises(Incorrect, match=r"^f\(1\) returned None; did you forget `return`\?"):
+        call_function(lambda x: None, (1,), name="f", returns=None, shown="1")
+    # lists and dicts are copies too, nested lists included
+    run = {"val_loss": [0.3, 0.2]}
+    losses = [0.5, 0.4]
+
+    def spoils(r, v):
+        r["val_loss"].append(0.0)
+        v.clear()
+        return 1
+
+    assert call_function(spoils, (run, losses), name="f") == 1.0
+    assert run == {"val_loss": [0.3, 0.2]} and losses == [0.5, 0.4]
 
 
 def test_call_function_passes_copies_and_keeps_numpy_warnings_off_the_page():

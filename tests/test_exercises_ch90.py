@@ -123,7 +123,7 @@ def test_training_flops_accepts_right_answers(flops):
     (math.inf, "a finite number, not inf"),
     (None, "your count is None"),
     (True, "a yes/no answer"),
-    ({"conv": 13_824}, "not a dict"),
+    ({"conv": 13_824}, "not an object of type dict"),
 ])
 def test_training_flops_rejects_wrong_answers(flops, fragment):
     incorrect(ch90.training_flops.check(flops), fragment)
@@ -231,7 +231,7 @@ def test_first_epoch_accepts_right_answers(func):
     (lambda v, t: min(v) <= t, "returned True"),
     (lambda v, t: str(loop_version(v, t)), "not the text"),
     (lambda v, t: 2.5, "an epoch is a whole number"),
-    (lambda v, t: [1], "not a list"),
+    (lambda v, t: [1], "not an object of type list"),
     (lambda v, t: v.index(t) + 1, "raised ValueError"),
     (lambda v: 1, "should take 2 arguments, (val_loss, target)"),
     ("first_epoch_at_target", "pass your function first_epoch_at_target itself"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import inspect
 import math
@@ -282,11 +283,11 @@ def _shown_args(args):
                      else _fmt(a.item() if isinstance(a, np.ndarray) else a) for a in args)
 
 
-def call_function(func, args, *, name, params=None, returns="numbers", shown=None):
+def call_function(func, args, *, name, params=None, returns="numbers", shown=None, none_ok=False):
     """Call the learner's function on ``args``; its result, or a message in the learner's terms.
 
-    The arrays among ``args`` are passed as copies, so a function that changes its
-    input in place cannot spoil the next call, and warnings (NumPy's and Python's) are
+    The arrays, lists and dicts among ``args`` are passed as copies, so a function that
+    changes its input in place cannot spoil the next call, and warnings (NumPy's and Python's) are
     silenced during the call: a NaN or an infinity in the result is for the check to
     explain, and nothing the learner's function warns about reaches the page.
 
@@ -304,9 +305,13 @@ def call_function(func, args, *, name, params=None, returns="numbers", shown=Non
             answers that are not numbers, such as a set of indices).
         shown: the arguments as the messages show them (``"<411 scores>, 0.05"``);
             default: numbers as typed and arrays by their shape.
+        none_ok: ``None`` is an answer the exercise asks for in some case ("None if no
+            epoch reaches the target"), returned as it is; otherwise a ``None`` result is
+            reported as a forgotten ``return``.
 
     Returns:
-        ``np.asarray(result, dtype=float)``, or the result itself with ``returns=None``.
+        ``np.asarray(result, dtype=float)``, or the result itself with ``returns=None``
+        (and ``None`` with ``none_ok=True``).
 
     Raises:
         Incorrect: if ``func`` is not a function, cannot take ``params``, raises, returns
@@ -344,11 +349,14 @@ def call_function(func, args, *, name, params=None, returns="numbers", shown=Non
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
-            got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args))
+            got = func(*(np.array(a, copy=True) if isinstance(a, np.ndarray)
+                         else copy.deepcopy(a) if isinstance(a, (list, dict)) else a for a in args))
     except Exception as exc:
         raise Incorrect(f"{call} raised {type(exc).__name__}: {exc}") from None
     if is_placeholder(got):
         raise NotAttempted()
+    if got is None and none_ok:
+        return None
     if got is None:
         raise Incorrect(f"{name if shown is None else call} returned None; did you forget `return`?")
     if returns is None:

@@ -19,31 +19,17 @@ Example:
 
 from __future__ import annotations
 
-import inspect
 import math
 import numbers
-import warnings
 
 import numpy as np
 
-from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, is_placeholder
+from aecourse.exercises._core import Exercise, Incorrect, NotAttempted, _described, call_function, is_placeholder
 
 __all__ = ["training_flops", "fraction_of_peak", "first_epoch_at_target", "time_ratio", "TINY_MODEL"]
 
 
 # ------------------------------------------------------------------- helpers
-
-
-def _described(value):
-    if isinstance(value, (str, bytes)):
-        return f"the text {value!r}"
-    if isinstance(value, (bool, np.bool_)):
-        return str(value)
-    if isinstance(value, (numbers.Number, np.number)):
-        return f"the number {float(value):g}"
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    return f"a {type(value).__name__}"
 
 
 def _as_float(value, label, what="one number"):
@@ -67,39 +53,6 @@ def _as_float(value, label, what="one number"):
     if not math.isfinite(value):
         raise Incorrect(f"{label} should be a finite number, not {value}.")
     return value
-
-
-def _takes(func, params, name):
-    """A message unless ``func`` is a function that can be called with ``len(params)`` arguments."""
-    if is_placeholder(func):
-        raise NotAttempted()
-    if not callable(func):
-        raise Incorrect(f"pass your function {name} itself (its name, without parentheses), not "
-                        f"{_described(func)}.")
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):  # built-ins without a signature: the call will tell
-        return
-    try:
-        signature.bind(*range(len(params)))
-    except TypeError:
-        count = f"{len(params)} argument{'s' if len(params) != 1 else ''}"
-        raise Incorrect(f"{name} should take {count}, ({', '.join(params)}); yours is defined as "
-                        f"{name}({', '.join(signature.parameters)}).") from None
-
-
-def _call(func, args, name, shown):
-    """``func(*args)`` on copies of its lists; the result as it came back (``None`` included)."""
-    copies = tuple(list(a) if isinstance(a, list) else dict(a) if isinstance(a, dict) else a for a in args)
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            got = func(*copies)
-    except Exception as exc:
-        raise Incorrect(f"{name}({shown}) raised {type(exc).__name__}: {exc}") from None
-    if is_placeholder(got):
-        raise NotAttempted()
-    return got
 
 
 # ------------------------------------------- 90.1 training FLOPs of a small model
@@ -253,13 +206,10 @@ _PEAK_VARIANTS = [
 
 def _check_fraction(fraction_of_peak):
     name = "fraction_of_peak"
-    _takes(fraction_of_peak, _PEAK_PARAMS, name)
     got = []
     for case in _PEAK_CASES:
         shown = ", ".join(f"{v:g}" for v in case)
-        value = _call(fraction_of_peak, case, name, shown)
-        if value is None:
-            raise Incorrect(f"{name}({shown}) returned None; did you forget `return`?")
+        value = call_function(fraction_of_peak, case, name=name, params=_PEAK_PARAMS, returns=None, shown=shown)
         got.append(_as_float(value, f"{name}({shown})", "one number (a fraction such as 0.36)"))
     expected = [_fraction(*c) for c in _PEAK_CASES]
     if all(math.isclose(g, e, rel_tol=1e-6) for g, e in zip(got, expected)):
@@ -389,11 +339,12 @@ def _epoch_result(got, shown):
 
 def _check_first_epoch(first_epoch_at_target):
     name = "first_epoch_at_target"
-    _takes(first_epoch_at_target, _EPOCH_PARAMS, name)
     got = []
     for val_loss, target in _EPOCH_CASES:
         shown = f"{val_loss}, {target}"
-        got.append(_epoch_result(_call(first_epoch_at_target, (val_loss, target), name, shown), shown))
+        got.append(_epoch_result(call_function(first_epoch_at_target, (val_loss, target), name=name,
+                                               params=_EPOCH_PARAMS, returns=None, shown=shown, none_ok=True),
+                                 shown))
     expected = [_first_epoch(*c) for c in _EPOCH_CASES]
     if got == expected:
         return ("Right: the first epoch (counted from 1) whose validation loss is at or below the target, None "
@@ -529,11 +480,11 @@ def _same(a, b):
 
 def _check_ratio(time_ratio):
     name = "time_ratio"
-    _takes(time_ratio, _RATIO_PARAMS, name)
     got = []
     for k, (article, course) in enumerate(_RATIO_CASES, 1):
         shown = f"article_{k}, course_{k}"
-        got.append(_ratio_result(_call(time_ratio, (article, course), name, shown), shown))
+        got.append(_ratio_result(call_function(time_ratio, (article, course), name=name, params=_RATIO_PARAMS,
+                                               returns=None, shown=shown, none_ok=True), shown))
     expected = [_ratio(*c) for c in _RATIO_CASES]
     if all(_same(g, e) for g, e in zip(got, expected)):
         return ("Right: the target is the article run's final validation loss; each run's time is the end of "
