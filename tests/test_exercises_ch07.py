@@ -119,8 +119,9 @@ def test_the_old_solution_fails_on_the_chapters_size():
     (lambda s, f: [0.1, 0.2], "it returned 2 numbers"),
     (lambda s, f: None, "did you forget `return`"),
     (lambda s, f: s.bogus, "raised AttributeError"),
-    (lambda s, f, extra: 0.0, "should take 2 arguments, (normal_scores, max_fpr); yours takes (s, f, extra)"),
-    (lambda s: 0.0, "yours takes (s)"),
+    (lambda s, f, extra: 0.0, "should take 2 arguments, (normal_scores, max_fpr); yours is defined as "
+                            "threshold_at_fpr(s, f, extra)"),
+    (lambda s: 0.0, "yours is defined as threshold_at_fpr(s)"),
     (0.05, "pass your function threshold_at_fpr itself"),
     (lambda s, f: True, "a yes/no answer"),
 ])
